@@ -1,0 +1,63 @@
+"""Where a check's expected value comes from.
+
+In order: the inventory's declared value (``bringup_expect``, or a typed variable such as
+``bringup_fabric.mtu``), then the project policy in ``policy.yml`` (each value cited to layers.md), then the
+fleet majority, where the minority nodes fail by name. Test code never holds an expected value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Hashable
+
+import yaml
+
+POLICY_FILE = Path(__file__).with_name("policy.yml")
+
+
+@dataclass(frozen=True)
+class Expected:
+    value: Any
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.source})"
+
+
+class NoConsensus(AssertionError):
+    """The fleet has no majority value, so no node can be judged against it."""
+
+
+@lru_cache(maxsize=1)
+def policy() -> dict[str, Any]:
+    return yaml.safe_load(POLICY_FILE.read_text()) or {}
+
+
+def declared(node, key: str, typed: Any = None, typed_name: str | None = None) -> Expected | None:
+    """A typed inventory value wins, then ``bringup_expect[key]``, then the policy file."""
+    if typed is not None:
+        return Expected(typed, f"inventory {typed_name}")
+    if key in node.expect:
+        return Expected(node.expect[key], f"inventory bringup_expect.{key}")
+    if key in policy():
+        return Expected(policy()[key], f"policy {key} in bringup/policy.yml")
+    return None
+
+
+def fleet_majority(values: dict[str, Hashable]) -> Expected:
+    """The value a strict majority of nodes report; a tie is no consensus."""
+    if not values:
+        raise NoConsensus("no node reported a value")
+    counts = Counter(values.values()).most_common()
+    value, count = counts[0]
+    if len(counts) > 1 and counts[1][1] == count:
+        spread = ", ".join(f"{v!r} on {n}" for v, n in counts)
+        raise NoConsensus(f"no fleet majority: {spread}")
+    return Expected(value, f"fleet majority, {count} of {len(values)} nodes")
+
+
+def minority(values: dict[str, Hashable], expected: Expected) -> list[str]:
+    return sorted(node for node, value in values.items() if value != expected.value)

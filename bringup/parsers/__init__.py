@@ -1,0 +1,50 @@
+"""Pure parsers: tool output text -> typed data. No I/O, no pytest.
+
+Every parser module has ``TOOL`` (its name for ``bringup parse TOOL FILE``) and ``parse(text)``; this
+registry is the explicit list, so every parser is reachable from the command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import Any, Callable
+
+from bringup.parsers.common import ParseError
+
+_MODULES = (
+    "chronyc",
+    "cpufreq",
+    "lspci",
+    "meminfo",
+    "nvidia_smi_list",
+    "nvidia_smi_query",
+    "os_release",
+    "scalar",
+    "timedatectl",
+    "ulimit",
+)
+
+
+def registry() -> dict[str, Callable[[str], Any]]:
+    parsers = {}
+    for name in _MODULES:
+        module = importlib.import_module(f"bringup.parsers.{name}")
+        parsers[module.TOOL] = module.parse
+    return parsers
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, DataFrames, tuples and sets -> JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "to_dict") and hasattr(value, "columns"):  # pandas DataFrame
+        return to_jsonable(value.to_dict(orient="records"))
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+__all__ = ["ParseError", "registry", "to_jsonable"]

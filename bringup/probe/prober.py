@@ -1,0 +1,146 @@
+"""Batched, concurrent, recorded probing.
+
+For each (node, layer) the prober runs the layer's whole probe plan in one session, once, records every
+command's rc/stdout/stderr under ``<run>/probes/<node>/lNN.json`` (atomically, so a killed run leaves only
+complete files), and caches the results for every check of that layer. ``prefetch`` probes many nodes at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from bringup.inventory import Node
+from bringup.probe.batch import CommandResult
+from bringup.probe.transport import NodeUnreachable, Transport
+from bringup.probes import Probe, plan_for
+
+
+class ProbeError(Exception):
+    """A probe could not give a usable answer; the message names node, command and offending line."""
+
+
+@dataclass
+class ProbeSet:
+    """The results of one node's probe plan for one layer, by probe key."""
+
+    node: str
+    layer: int
+    results: dict[str, CommandResult]
+    error: str | None = None
+
+    def result(self, key: str) -> CommandResult:
+        if self.error:
+            raise NodeUnreachable(self.error)
+        try:
+            return self.results[key]
+        except KeyError:
+            raise ProbeError(f"{self.node}: layer {self.layer} has no probe {key!r} in its plan") from None
+
+    def output(self, key: str, *, allow_rc: tuple[int, ...] = (0,)) -> str:
+        """stdout of a probe that must have succeeded; otherwise a ProbeError naming the command."""
+        res = self.result(key)
+        if res.timed_out:
+            raise ProbeError(f"{self.node}: `{res.command}` timed out")
+        if res.not_found:
+            tool = res.command.split()[0]
+            raise ProbeError(f"{self.node}: {tool} not installed on {self.node} (`{res.command}`: rc 127)")
+        if res.rc not in allow_rc:
+            detail = (res.stderr or res.stdout).strip().splitlines()
+            raise ProbeError(f"{self.node}: `{res.command}` exited {res.rc}: {detail[0] if detail else 'no output'}")
+        return res.stdout
+
+    def parsed(self, key: str, parser: Callable[[str], object], **kwargs):
+        text = self.output(key, **kwargs)
+        try:
+            return parser(text)
+        except ValueError as exc:
+            raise ProbeError(f"{self.node}: cannot parse the output of `{self.result(key).command}`: {exc}") from None
+
+
+TransportFactory = Callable[[Node], Transport]
+
+
+class Prober:
+    def __init__(self, transport_for: TransportFactory, record_dir: Path | None, timeout_s: float = 30.0,
+                 max_workers: int = 32):
+        self.transport_for = transport_for
+        self.record_dir = record_dir
+        self.timeout_s = timeout_s
+        self.max_workers = max_workers
+        self._cache: dict[tuple[str, int], ProbeSet] = {}
+        self._locks: dict[tuple[str, int], threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._transports: dict[str, Transport] = {}
+
+    def _lock(self, key: tuple[str, int]) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def _transport(self, node: Node) -> Transport:
+        with self._guard:
+            if node.name not in self._transports:
+                self._transports[node.name] = self.transport_for(node)
+            return self._transports[node.name]
+
+    def probe(self, node: Node, layer: int) -> ProbeSet:
+        key = (node.name, layer)
+        with self._lock(key):
+            if key not in self._cache:
+                self._cache[key] = self._run(node, layer, plan_for(node, layer))
+            return self._cache[key]
+
+    def prefetch(self, nodes: list[Node], layer: int) -> None:
+        todo = [n for n in nodes if (n.name, layer) not in self._cache]
+        if len(todo) <= 1:
+            for node in todo:
+                self.probe(node, layer)
+            return
+        with ThreadPoolExecutor(max_workers=min(self.max_workers, len(todo))) as pool:
+            list(pool.map(lambda n: self.probe(n, layer), todo))
+
+    def _run(self, node: Node, layer: int, plan: list[Probe]) -> ProbeSet:
+        started = time.time()
+        commands = list(dict.fromkeys(p.command for p in plan))
+        error = None
+        results: list[CommandResult] = []
+        if commands:
+            try:
+                transport = self._transport(node)
+                results = transport.run_batch(commands, self.timeout_s)
+            except NodeUnreachable as exc:
+                error = str(exc)
+            except Exception as exc:  # a transport that cannot even be built (bad backend, missing library)
+                error = f"{node.name} unreachable: {type(exc).__name__}: {exc}"
+        by_command = {r.command: r for r in results}
+        probe_set = ProbeSet(node.name, layer, {p.key: by_command[p.command] for p in plan if p.command in by_command},
+                             error)
+        self._record(node, layer, plan, results, error, started)
+        return probe_set
+
+    def _record(self, node: Node, layer: int, plan: list[Probe], results: list[CommandResult], error: str | None,
+                started: float) -> None:
+        if self.record_dir is None:
+            return
+        folder = self.record_dir / "probes" / node.name
+        folder.mkdir(parents=True, exist_ok=True)
+        record = {
+            "node": node.name,
+            "layer": layer,
+            "started": started,
+            "seconds": round(time.time() - started, 3),
+            "error": error,
+            "keys": {p.key: p.command for p in plan},
+            "results": [r.to_json() for r in results],
+        }
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "w") as fh:
+            json.dump(record, fh, indent=1)
+        os.replace(tmp, folder / f"l{layer:02d}.json")

@@ -1,0 +1,117 @@
+"""Transports: how a batch of probe commands reaches a node.
+
+Live transports wrap pytest-testinfra backends (local, ssh, paramiko, ansible), so a user's cluster is reached
+the way testinfra reaches it. Whatever the backend, a batch is one framed script run in one remote session
+(see :mod:`bringup.probe.batch`). :class:`ReplayTransport` serves a recorded run directory instead.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+from typing import Protocol
+
+from bringup.inventory import Node
+from bringup.probe.batch import BatchError, CommandResult, build_script, parse_output
+
+# Fail fast instead of prompting; notice a dead peer within ~15 s. Host-key checking is left as configured
+# (StrictHostKeyChecking stays at ssh's default or the inventory's value).
+SSH_DEFAULT_ARGS = ("-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3")
+
+
+class NodeUnreachable(RuntimeError):
+    """The node could not be reached at all; every check on it errors with this message."""
+
+
+class Transport(Protocol):
+    name: str
+
+    def run_batch(self, commands: list[str], timeout_s: float) -> list[CommandResult]: ...
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no error output"
+
+
+class TestinfraTransport:
+    """One testinfra host; ``run_batch`` costs one ``host.run`` (one session)."""
+
+    def __init__(self, node: Node, backend: str | None = None, inventory_path: Path | None = None,
+                 connect_timeout_s: int = 10):
+        import testinfra
+
+        self.node = node
+        conn = node.connection
+        self.name = backend or conn.kind
+        user = f"{conn.user}@" if conn.user else ""
+        port = f":{conn.port}" if conn.port else ""
+        if self.name == "local":
+            self.host = testinfra.get_host("local://")
+        elif self.name == "ssh":
+            extra = shlex.join(SSH_DEFAULT_ARGS + conn.ssh_args)
+            self.host = testinfra.get_host(
+                f"ssh://{user}{conn.host}{port}",
+                ssh_identity_file=conn.identity_file,
+                ssh_extra_args=extra,
+                timeout=connect_timeout_s,
+                controlpersist=0,
+            )
+        elif self.name == "paramiko":
+            self.host = testinfra.get_host(
+                f"paramiko://{user}{conn.host}{port}", ssh_identity_file=conn.identity_file, timeout=connect_timeout_s
+            )
+        elif self.name == "ansible":
+            self.host = testinfra.get_host(f"ansible://{node.name}", ansible_inventory=str(inventory_path))
+        else:
+            raise ValueError(f"{node.name}: unsupported connection {self.name!r} (local, ssh, paramiko, ansible)")
+
+    def run_batch(self, commands: list[str], timeout_s: float) -> list[CommandResult]:
+        script, nonce = build_script(commands, timeout_s)
+        try:
+            out = self.host.run("sh -c " + shlex.quote(script))
+        except RuntimeError as exc:  # testinfra's ssh backend raises with the CommandResult on rc 255
+            detail = getattr(exc.args[0], "stderr", "") if exc.args else ""
+            raise NodeUnreachable(f"{self.node.name} unreachable: {_first_line(detail or str(exc))}") from None
+        except Exception as exc:  # paramiko/ansible raise their own connection errors
+            raise NodeUnreachable(f"{self.node.name} unreachable: {type(exc).__name__}: {exc}") from None
+        raw = out.stdout_bytes
+        try:
+            return parse_output(raw, commands, nonce)
+        except BatchError as exc:
+            hint = _first_line(out.stderr) if out.stderr.strip() else f"session rc {out.rc}"
+            raise NodeUnreachable(f"{self.node.name} probe session failed: {exc} ({hint})") from None
+
+
+class ReplayTransport:
+    """Serves the outputs recorded under ``<run>/probes/<node>/``: no node is contacted."""
+
+    name = "replay"
+
+    def __init__(self, node: Node, run_dir: Path):
+        self.node = node
+        self.recorded: dict[str, CommandResult] = {}
+        self.error: str | None = None
+        folder = Path(run_dir) / "probes" / node.name
+        for path in sorted(folder.glob("*.json")):
+            data = json.loads(path.read_text())
+            if data.get("error"):
+                self.error = data["error"]
+            for item in data.get("results", []):
+                result = CommandResult.from_json(item)
+                self.recorded[result.command] = result
+        self.source = folder
+
+    def run_batch(self, commands: list[str], timeout_s: float) -> list[CommandResult]:
+        if self.error and not self.recorded:
+            raise NodeUnreachable(self.error)
+        missing = [c for c in commands if c not in self.recorded]
+        if missing:
+            if self.error:
+                raise NodeUnreachable(self.error)
+            raise NodeUnreachable(
+                f"{self.node.name}: replay has no recording of {missing[0]!r} in {self.source} "
+                f"({len(missing)} of {len(commands)} commands missing)"
+            )
+        return [self.recorded[c] for c in commands]

@@ -1,0 +1,23 @@
+"""Layer 1 probes: CPU, memory, PCI functions and GPUs, against the declared hardware profile."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bringup.probes import Probe
+
+if TYPE_CHECKING:
+    from bringup.inventory import Node
+
+NPROC = Probe("nproc", "nproc --all")
+MEMINFO = Probe("meminfo", "cat /proc/meminfo")
+LSPCI = Probe("lspci", "lspci -Dnn")
+GPU_QUERY_FIELDS = ["index", "name", "serial", "vbios_version", "pci.bus_id", "power.limit"]
+GPU_QUERY = Probe("gpu-query", f"nvidia-smi --query-gpu={','.join(GPU_QUERY_FIELDS)} --format=csv,noheader,nounits")
+
+
+def plan(node: "Node") -> list[Probe]:
+    probes = [NPROC, MEMINFO, LSPCI]
+    if node.hardware.gpus:  # a node declared without GPUs is not asked for nvidia-smi
+        probes.append(GPU_QUERY)
+    return probes

@@ -1,0 +1,40 @@
+"""The terminal summary: a layer x node table of passed / failed / blocked / skipped."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Iterable
+
+from bringup.designs import LAYER_BY_NUMBER
+
+OUTCOMES = ("passed", "failed", "blocked", "skipped")
+
+
+def _bucket(outcome: str) -> str:
+    return "failed" if outcome == "error" else outcome
+
+
+def layer_node_table(records: Iterable[dict]) -> list[str]:
+    cells: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    nodes: list[str] = []
+    for record in records:
+        node = record.get("node") or "-"
+        if node not in nodes:
+            nodes.append(node)
+        cells[(int(record.get("layer") or 0), node)][_bucket(record["outcome"])] += 1
+    if not cells:
+        return ["(no checks ran)"]
+    nodes.sort()
+    layers = sorted({layer for layer, _ in cells})
+
+    def cell(counter: Counter) -> str:
+        return "/".join(str(counter.get(k, 0)) for k in OUTCOMES) if counter else "-"
+
+    head = ["layer"] + nodes
+    rows = []
+    for number in layers:
+        layer = LAYER_BY_NUMBER.get(number)
+        rows.append([f"L{number:02d} {layer.slug if layer else '?'}"] + [cell(cells.get((number, n), Counter())) for n in nodes])
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return [f"cells: {'/'.join(OUTCOMES)}", fmt(head)] + [fmt(r) for r in rows]

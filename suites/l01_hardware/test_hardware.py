@@ -1,0 +1,69 @@
+"""L1 hardware inventory: CPUs, memory, GPUs and backend NICs against the declared hardware profile.
+
+layers.md L1: counts = BOM, one VBIOS per SKU fleet-wide. Where the profile leaves a value out, the fleet
+majority is the expectation and the odd nodes fail by name.
+"""
+
+import pytest
+
+from bringup import expect
+from bringup.parsers import lspci, meminfo, nvidia_smi_query, scalar
+from bringup.probes.hardware import GPU_QUERY_FIELDS
+
+GIB = 1024**3
+
+
+def _gpu_rows(facts):
+    return facts.parsed("gpu-query", lambda text: nvidia_smi_query.parse(text, GPU_QUERY_FIELDS))
+
+
+def test_cpu_count_matches_profile(node, facts, fleet, check):
+    facts.parsed("nproc", scalar.parse_int)
+    declared = expect.declared(node, "cpus", node.hardware.cpus, "bringup_hardware.cpus")
+    values = fleet(lambda f: f.parsed("nproc", scalar.parse_int))
+    check.fleet_identical("logical CPUs", node.name, values, declared)
+
+
+def test_memory_matches_profile(node, facts, fleet, check):
+    total_gib = round(facts.parsed("meminfo", meminfo.parse)["MemTotal"] / GIB)
+    if node.hardware.memory_gib is not None:
+        # MemTotal excludes firmware/kernel reservations, so it reads a little under the installed size.
+        check.at_least("memory", total_gib, expect.Expected(node.hardware.memory_gib,
+                                                            "inventory bringup_hardware.memory_gib"), "GiB")
+        return
+    values = fleet(lambda f: round(f.parsed("meminfo", meminfo.parse)["MemTotal"] / GIB))
+    check.fleet_identical("memory (GiB)", node.name, values, None)
+
+
+def test_gpu_count_matches_profile(node, facts, check):
+    if not node.hardware.gpus:
+        pytest.skip(f"inventory declares no GPUs for {node.name}")
+    expected = expect.Expected(node.hardware.gpus, "inventory bringup_hardware.gpus")
+    on_pci = len(lspci.gpus(facts.parsed("lspci", lspci.parse)))
+    check.equal("GPUs on the PCI bus", on_pci, expected)
+    check.equal("GPUs seen by nvidia-smi", len(_gpu_rows(facts)), expected)
+
+
+def test_gpu_model_matches_profile(node, facts, check):
+    if not node.hardware.gpus or not node.hardware.gpu_model:
+        pytest.skip(f"inventory declares no GPU model for {node.name}")
+    models = sorted({row["name"] for row in _gpu_rows(facts)})
+    check.equal("GPU models", models, expect.Expected([node.hardware.gpu_model], "inventory bringup_hardware.gpu_model"))
+
+
+def test_gpu_vbios_identical_fleet_wide(node, facts, fleet, check):
+    if not node.hardware.gpus:
+        pytest.skip(f"inventory declares no GPUs for {node.name}")
+    vbios = lambda f: tuple(sorted({(r["name"], r["vbios_version"]) for r in _gpu_rows(f)}))  # noqa: E731
+    vbios(facts)
+    check.fleet_identical("GPU VBIOS per SKU", node.name, fleet(vbios), expect.declared(node, "gpu_vbios"))
+
+
+def test_nic_count_matches_profile(node, facts, check):
+    if node.hardware.nics is None:
+        pytest.skip(f"inventory declares no backend NIC count for {node.name}")
+    if node.hardware.nics == 0:
+        pytest.skip(f"inventory declares no RoCE NICs for {node.name}")
+    found = lspci.nics(facts.parsed("lspci", lspci.parse), node.hardware.nic_pci_vendor)
+    check.equal(f"backend NIC functions (vendor {node.hardware.nic_pci_vendor}, VFs excluded)", len(found),
+                expect.Expected(node.hardware.nics, "inventory bringup_hardware.nics"))

@@ -104,6 +104,21 @@ def resolve_inventory_path(name_or_path: str) -> Path:
     )
 
 
+HOSTS_FILES = ("hosts.yml", "hosts.yaml", "hosts.ini", "hosts")
+
+
+def ansible_source(root: Path) -> Path:
+    """The file ansible reads. An inventory folder's hosts file, not the folder: ansible would otherwise try
+    every file in it (the cabling CSV included) as an inventory source. group_vars/ and host_vars/ beside
+    the hosts file are still loaded, exactly as ansible-playbook -i hosts.yml loads them."""
+    if root.is_file():
+        return root
+    for name in HOSTS_FILES:
+        if (root / name).is_file():
+            return root / name
+    return root
+
+
 def _yaml_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
@@ -249,7 +264,7 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
 
     loader = DataLoader()
     try:
-        inventory = InventoryManager(loader=loader, sources=[str(root)])
+        inventory = InventoryManager(loader=loader, sources=[str(ansible_source(root))])
         manager = VariableManager(loader=loader, inventory=inventory)
     except AnsibleError as exc:
         raise InventoryError(f"{root}: ansible could not load the inventory: {exc.message}") from None

@@ -51,6 +51,8 @@ class Hardware(_Strict):
     gpu_model: str | None = None
     nics: int | None = Field(default=None, ge=0, description="backend RDMA NIC PCI functions (no VFs)")
     nic_pci_vendor: str = Field(default="15b3", pattern=r"^[0-9a-f]{4}$")
+    # The backend NIC's PCI device id (ConnectX-7: 1021), so a frontend NIC of the same vendor isn't counted.
+    nic_pci_device: str | None = Field(default=None, pattern=r"^[0-9a-f]{4}$")
     cpus: int | None = Field(default=None, ge=1)
     memory_gib: float | None = Field(default=None, gt=0, description="at least this much RAM")
 

@@ -15,9 +15,9 @@ from typing import Any, Callable
 import pytest
 
 from bringup import expect
-from bringup.designs import LAYERS, Design, get_design, layer_of_path, parse_layer_selection
+from bringup.designs import LAYERS, Design, layer_of_path, parse_layer_selection
 from bringup.gating import BLOCKED_PREFIX, Gate
-from bringup.inventory import Cluster, InventoryError, Node, load_inventory, resolve_inventory_path
+from bringup.inventory import Cluster, InventoryError, Node, ansible_source, load_inventory
 from bringup.probe.prober import Prober, ProbeSet
 from bringup.probe.transport import NodeUnreachable, ReplayTransport, TestinfraTransport
 from bringup.report import junit, summary
@@ -109,7 +109,7 @@ def _transport_factory(config: pytest.Config, state: State) -> Callable[[Node], 
     if state.replay:
         return lambda node: ReplayTransport(node, state.replay)
     backend = config.getoption("transport")
-    return lambda node: TestinfraTransport(node, backend, state.cluster.path)
+    return lambda node: TestinfraTransport(node, backend, ansible_source(state.cluster.path))
 
 
 def pytest_configure(config: pytest.Config) -> None:

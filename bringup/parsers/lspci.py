@@ -58,6 +58,8 @@ def gpus(devices: list[PciFunction]) -> list[PciFunction]:
     return [d for d in devices if d.vendor == "10de" and d.class_id.startswith("03")]
 
 
-def nics(devices: list[PciFunction], vendor: str) -> list[PciFunction]:
-    """Physical network/InfiniBand functions of a vendor (class 02xx), virtual functions excluded."""
-    return [d for d in devices if d.vendor == vendor and d.class_id.startswith("02") and not d.is_virtual_function]
+def nics(devices: list[PciFunction], vendor: str, device: str | None = None) -> list[PciFunction]:
+    """Physical network/InfiniBand functions (class 02xx) of a vendor, and of one device id if given;
+    virtual functions excluded."""
+    return [d for d in devices if d.vendor == vendor and d.class_id.startswith("02") and not d.is_virtual_function
+            and (device is None or d.device == device)]

@@ -7,6 +7,7 @@ read; the prober runs the whole plan in one session per node.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -14,10 +15,19 @@ if TYPE_CHECKING:
     from bringup.inventory import Node
 
 
+_KEY = re.compile(r"^[A-Za-z0-9_.@+-]+$")
+
+
 @dataclass(frozen=True)
 class Probe:
+    """``key`` names the result (and the file of a recorded scenario): letters, digits and ``_.@+-`` only."""
+
     key: str
     command: str
+
+    def __post_init__(self) -> None:
+        if not _KEY.match(self.key):
+            raise ValueError(f"probe key {self.key!r} must match {_KEY.pattern}")
 
 
 Plan = Callable[["Node"], list[Probe]]

@@ -64,6 +64,8 @@ def test_nic_count_matches_profile(node, facts, check):
         pytest.skip(f"inventory declares no backend NIC count for {node.name}")
     if node.hardware.nics == 0:
         pytest.skip(f"inventory declares no RoCE NICs for {node.name}")
-    found = lspci.nics(facts.parsed("lspci", lspci.parse), node.hardware.nic_pci_vendor)
-    check.equal(f"backend NIC functions (vendor {node.hardware.nic_pci_vendor}, VFs excluded)", len(found),
+    hw = node.hardware
+    found = lspci.nics(facts.parsed("lspci", lspci.parse), hw.nic_pci_vendor, hw.nic_pci_device)
+    ids = f"{hw.nic_pci_vendor}:{hw.nic_pci_device or '*'}"
+    check.equal(f"backend NIC functions ({ids}, VFs excluded)", len(found),
                 expect.Expected(node.hardware.nics, "inventory bringup_hardware.nics"))

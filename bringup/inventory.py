@@ -275,7 +275,8 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
     locator = _Locator(root)
     nodes: dict[str, Node] = {}
     for host in hosts:
-        groups = tuple(g.name for g in sorted(host.get_groups(), key=lambda g: -g.depth))
+        name = _plain(host.name)  # ansible tags its strings; xdist can't serialise the tagged type
+        groups = tuple(_plain(g.name) for g in sorted(host.get_groups(), key=lambda g: -g.depth))
         raw = manager.get_vars(host=host)
         templar = Templar(loader=loader, variables=raw)
         try:
@@ -300,10 +301,10 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
             design = get_design(design_override or hv.design)
         except UnknownDesign as exc:
             raise InventoryError(f"{locator.locate('bringup_design', host.name, groups)}: bringup_design: {exc}") from None
-        nodes[host.name] = Node(
-            name=host.name,
+        nodes[name] = Node(
+            name=name,
             groups=groups,
-            connection=_connection(host.name, connection_vars),
+            connection=_connection(name, connection_vars),
             design=design,
             profile=hv.profile,
             hardware=hv.hardware,

@@ -35,6 +35,9 @@ class Rail(_Strict):
     table: int | None = Field(default=None, ge=1, le=2**31 - 1)
     mtu: int | None = Field(default=None, ge=576, le=9216)
     sriov_vfs: int | None = Field(default=None, ge=0, le=256)
+    # Expected link speed in Mb/s as `ethtool` prints it (400GbE: 400000; a lab veth: 10000). Overrides
+    # bringup_hardware.nic_speed_mbps for this rail.
+    speed_mbps: int | None = Field(default=None, ge=1)
 
     @field_validator("netdev")
     @classmethod
@@ -55,6 +58,7 @@ class Hardware(_Strict):
     nic_pci_device: str | None = Field(default=None, pattern=r"^[0-9a-f]{4}$")
     cpus: int | None = Field(default=None, ge=1)
     memory_gib: float | None = Field(default=None, gt=0, description="at least this much RAM")
+    nic_speed_mbps: int | None = Field(default=None, ge=1, description="backend port speed, as ethtool prints it")
 
 
 class Fabric(_Strict):

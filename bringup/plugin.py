@@ -123,6 +123,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None:
         run_path = workerinput.get("bringup_run_dir")
         state.run = RunDir(Path(run_path)) if run_path else None
+        if workerinput.get("bringup_loadgroup"):
+            # xdist decides this on the worker from its own command line, which lacks our --dist switch.
+            config.option.loadgroup = True
     else:
         root = Path(config.getoption("reports_dir") or REPORTS_ROOT)
         state.run = RunDir.create(root, new_run_id(state.cluster.name), {
@@ -146,6 +149,7 @@ def pytest_configure_node(node: Any) -> None:  # pytest-xdist: tell workers wher
     state = node.config.stash.get(STATE, None)
     if state and state.run:
         node.workerinput["bringup_run_dir"] = str(state.run.path)
+        node.workerinput["bringup_loadgroup"] = node.config.option.dist == "loadgroup"
 
 
 # ---------------------------------------------------------------- parametrization
@@ -188,6 +192,7 @@ def _item_nodes(item: pytest.Item) -> list[str]:
     return nodes
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group markers added here
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     state = config.stash.get(STATE, None)
     if state is None:
@@ -242,7 +247,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     state = item.config.stash.get(STATE, None)
     if state is not None and report.failed and LAYER in item.stash:
-        state.gate.record_failure(item.stash[NODES], item.stash[LAYER], item.nodeid.split("::", 1)[-1])
+        state.gate.record_failure(item.stash[NODES], item.stash[LAYER], item.name)
     return report
 
 
@@ -265,7 +270,9 @@ def _layer_probes(request: pytest.FixtureRequest, node: Node) -> ProbeSet:
     state = _state(request)
     layer = request.node.stash[LAYER]
     if not hasattr(request.config, "workerinput"):
-        state.prober.prefetch(state.nodes, layer)  # all nodes of this layer at once, concurrently
+        # Every node of this layer at once. Blocked nodes too: fleet consensus must not depend on gating
+        # (or on which xdist worker saw which failure); unreachable nodes are not retried (see Prober).
+        state.prober.prefetch(state.nodes, layer)
     return state.prober.probe(node, layer)
 
 
@@ -362,9 +369,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             or (report.when == "teardown" and report.failed)):
         return
     outcome, message = _outcome(report)
-    path, _, name = report.nodeid.partition("::")
+    nodeid = report.nodeid.removesuffix(f"@{props.get('node')}")  # xdist's loadgroup suffix
+    path, _, name = nodeid.partition("::")
     record = {
-        "nodeid": report.nodeid,
+        "nodeid": nodeid,
         "name": name,
         "classname": path.removesuffix(".py").replace("/", "."),
         "outcome": outcome,

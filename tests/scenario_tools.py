@@ -58,17 +58,26 @@ def apply_fault(run: Path, fault: dict) -> None:
             raise AssertionError(f"fault edit: no probe {edit['key']!r} recorded for {node}")
 
 
+def run_suites(reports: Path, *args: str, timeout: float = 600) -> tuple[list[dict], subprocess.CompletedProcess]:
+    """``pytest suites/ ARGS`` in a subprocess, as a user runs it; returns the run's result records."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "suites/", "--reports-dir", str(reports), "-q", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )
+    return list(read_results(latest_run(reports, proc))), proc
+
+
+def latest_run(reports: Path, proc: subprocess.CompletedProcess | None = None) -> Path:
+    runs = sorted(p for p in reports.iterdir() if p.is_dir() and p.name != "latest") if reports.exists() else []
+    if not runs:
+        detail = f"\n{proc.stdout}\n{proc.stderr}" if proc else ""
+        raise AssertionError(f"no run directory written under {reports}{detail}")
+    return runs[-1]
+
+
 def replay(run: Path, reports: Path, *extra: str) -> tuple[list[dict], subprocess.CompletedProcess]:
     """Run the suites on a recorded run directory, as a user would; return the result records."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/", "--replay", str(run), "--reports-dir", str(reports), "-q",
-         "-p", "no:randomly", *extra],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )
-    runs = sorted(p for p in reports.iterdir() if p.is_dir() and p.name != "latest")
-    if not runs:
-        raise AssertionError(f"no run directory written:\n{proc.stdout}\n{proc.stderr}")
-    return list(read_results(runs[-1])), proc
+    return run_suites(reports, "--replay", str(run), *extra)
 
 
 def load_fault(path: Path) -> dict:

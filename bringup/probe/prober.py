@@ -19,7 +19,7 @@ from typing import Callable
 
 from bringup.inventory import Node
 from bringup.probe.batch import CommandResult
-from bringup.probe.transport import NodeUnreachable, Transport
+from bringup.probe.transport import NodeUnreachable, ProbeSessionFailed, Transport
 from bringup.probes import Probe, plan_for
 
 
@@ -79,6 +79,7 @@ class Prober:
         self._locks: dict[tuple[str, int], threading.Lock] = {}
         self._guard = threading.Lock()
         self._transports: dict[str, Transport] = {}
+        self._unreachable: dict[str, str] = {}  # a node that refused a connection is not retried per layer
 
     def _lock(self, key: tuple[str, int]) -> threading.Lock:
         with self._guard:
@@ -111,12 +112,16 @@ class Prober:
         commands = list(dict.fromkeys(p.command for p in plan))
         error = None
         results: list[CommandResult] = []
-        if commands:
+        if commands and node.name in self._unreachable:
+            error = self._unreachable[node.name]
+        elif commands:
             try:
                 transport = self._transport(node)
                 results = transport.run_batch(commands, self.timeout_s)
-            except NodeUnreachable as exc:
+            except ProbeSessionFailed as exc:
                 error = str(exc)
+            except NodeUnreachable as exc:
+                error = self._unreachable[node.name] = str(exc)
             except Exception as exc:  # a transport that cannot even be built (bad backend, missing library)
                 error = f"{node.name} unreachable: {type(exc).__name__}: {exc}"
         by_command = {r.command: r for r in results}

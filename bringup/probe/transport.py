@@ -24,6 +24,10 @@ class NodeUnreachable(RuntimeError):
     """The node could not be reached at all; every check on it errors with this message."""
 
 
+class ProbeSessionFailed(NodeUnreachable):
+    """The session opened but ended before every command reported (killed, hung login shell, truncated)."""
+
+
 class Transport(Protocol):
     name: str
 
@@ -81,7 +85,7 @@ class TestinfraTransport:
             return parse_output(raw, commands, nonce)
         except BatchError as exc:
             hint = _first_line(out.stderr) if out.stderr.strip() else f"session rc {out.rc}"
-            raise NodeUnreachable(f"{self.node.name} probe session failed: {exc} ({hint})") from None
+            raise ProbeSessionFailed(f"{self.node.name} probe session failed: {exc} ({hint})") from None
 
 
 class ReplayTransport:

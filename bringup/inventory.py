@@ -21,6 +21,7 @@ import yaml
 
 from bringup.designs import Design, UnknownDesign, get_design
 from bringup.model import CablingEntry, Fabric, Hardware, HostVars, Rail
+from bringup.pairs import rail_peers
 
 INVENTORY_ROOT = Path(__file__).resolve().parent.parent / "inventories"
 PROJECT_KEYS = tuple(HostVars.model_fields)
@@ -59,6 +60,8 @@ class Node:
     partition: str | None
     expect: dict[str, Any]
     vars: dict[str, Any] = field(repr=False, default_factory=dict)
+    # rail name -> (peer node, peer address on that rail); see bringup.pairs.rail_peers
+    rail_peers: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
 
     def rail(self, name: str) -> Rail:
         for rail in self.rails:
@@ -187,13 +190,16 @@ class _Locator:
         return f"{self.root} (host {host})"
 
 
-def _format_validation_error(exc: pydantic.ValidationError, where: str) -> str:
+def _format_validation_error(exc: pydantic.ValidationError, locate) -> str:
+    """One line per problem: the file that sets the variable, the variable path, what was expected."""
     lines = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"])
+        loc = [str(p) for p in err["loc"]]
+        key = "bringup_" + ".".join(loc) if loc else "bringup_rails"
         got = err.get("input")
-        shown = "" if isinstance(got, dict) else f" (got {got!r})"
-        lines.append(f"{where}: {key}: {err['msg']}{shown}")
+        shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
+        message = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{locate(key.split('.')[0])}: {key}: {message}{shown}")
     return "\n".join(lines)
 
 
@@ -294,9 +300,8 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
         try:
             hv = HostVars(**{k.removeprefix("bringup_"): v for k, v in project.items()})
         except pydantic.ValidationError as exc:
-            first = exc.errors()[0]["loc"][0]
-            where = locator.locate(f"bringup_{first}", host.name, groups)
-            raise InventoryError(_format_validation_error(exc, where).replace(": ", ": bringup_", 1)) from None
+            locate = lambda key: locator.locate(key, name, groups)  # noqa: E731
+            raise InventoryError(_format_validation_error(exc, locate)) from None
         try:
             design = get_design(design_override or hv.design)
         except UnknownDesign as exc:
@@ -329,6 +334,9 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
         plan = Path(plans.pop())
         base = root if root.is_dir() else root.parent
         cabling = load_cabling(plan if plan.is_absolute() else base / plan, nodes)
+
+    for name, peers in rail_peers(nodes.values()).items():
+        nodes[name].rail_peers = peers
 
     return Cluster(
         name=root.name,

@@ -7,6 +7,7 @@ pytest's hooks. State lives in ``config.stash``.
 from __future__ import annotations
 
 import fnmatch
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,8 +353,10 @@ def _outcome(report: pytest.TestReport) -> tuple[str, str]:
         reason = reason.removeprefix("Skipped: ")
         return ("blocked" if reason.startswith(BLOCKED_PREFIX) else "skipped"), reason
     if report.failed:
-        crash = getattr(getattr(report.longrepr, "reprcrash", None), "message", None)
-        return ("error" if report.when != "call" else "failed"), crash or report.longreprtext
+        crash = getattr(getattr(report.longrepr, "reprcrash", None), "message", None) or report.longreprtext
+        # "bringup.probe.transport.NodeUnreachable: node03 unreachable: ..." reads better without the class.
+        crash = re.sub(r"^(?:bringup\.[\w.]+|AssertionError|Failed): ", "", crash)
+        return ("error" if report.when != "call" else "failed"), crash
     return "passed", ""
 
 

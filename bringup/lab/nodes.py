@@ -34,7 +34,8 @@ PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
-UsePAM no
+# PAM applies the node's /etc/security/limits.conf (memlock, L6) as on a real node.
+UsePAM yes
 PidFile /run/sshd.pid
 PrintMotd no
 AcceptEnv LANG LC_*

@@ -65,9 +65,7 @@ def parse(text: str) -> MlxConfig:
             continue
         if columns is None:
             if line.startswith("Configurations:"):
-                columns = line.split(":", 1)[1].split()
-                columns = ["Next Boot"] if columns in ([], ["Next", "Boot"]) else [" ".join(columns)]
-                columns = 3 if "Default" in columns[0] else 1
+                columns = 3 if "Default" in line else 1  # `-e`: Default, Current, Next Boot
                 continue
             if ":" in line and not line.startswith(("Device #", "-E-")):
                 key, _, value = line.partition(":")

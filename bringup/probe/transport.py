@@ -42,6 +42,8 @@ def _first_line(text: str) -> str:
 class TestinfraTransport:
     """One testinfra host; ``run_batch`` costs one ``host.run`` (one session)."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     def __init__(self, node: Node, backend: str | None = None, inventory_path: Path | None = None,
                  connect_timeout_s: int = 10):
         import testinfra

@@ -17,6 +17,7 @@ the lab state, so healing restores exactly what was there, even when the playboo
 from __future__ import annotations
 
 import json
+import time
 import shlex
 from dataclasses import dataclass
 from typing import Callable
@@ -116,6 +117,7 @@ def _swap(lab: LabState, fault: Fault) -> None:
         switches.attach_port(leaf, port)
     for leaf in (leaf_a, leaf_b):
         switches.lldp_update(leaf, lab.holders[leaf])
+    time.sleep(switches.LLDP_SETTLE_S)  # until the node's lldpd has forgotten the neighbour of the old cable
 
 
 def _cable_swap_heal(lab: LabState, fault: Fault) -> None:
@@ -127,7 +129,8 @@ def _cable_swap_heal(lab: LabState, fault: Fault) -> None:
 
 def _route_inject(lab: LabState, fault: Fault) -> None:
     table = str(addressing.rail_table(_rail_number(fault.rail)))
-    routes = json.loads(_in_node(lab, fault.node, ["ip", "-j", "route", "show", "table", table]).stdout or "[]")
+    shown = _in_node(lab, fault.node, ["ip", "-j", "route", "show", "table", table], check=False)
+    routes = json.loads(shown.stdout or "[]") if shown.returncode == 0 else []  # rc 2: no such table yet
     if not routes:
         raise LabError(f"{fault.node}: table {table} of {fault.rail} holds no route to remove; "
                        f"provision first (bringup provision --inventory lab)")
@@ -202,6 +205,15 @@ def _require_lab() -> LabState:
     return lab
 
 
+def _rails_of(lab: LabState, fault: Fault) -> set[str]:
+    if fault.rail is None:
+        return set()
+    if fault.fault == "cable-swap":
+        other = fault.undo.get("other") or addressing.rail_name(_rail_number(fault.rail) % lab.rails + 1)
+        return {fault.rail, other}
+    return {fault.rail}
+
+
 def inject(kind: str, node: str, rail: str | None = None) -> Fault:
     if kind not in FAULTS:
         raise LabError(f"unknown fault {kind!r}; valid faults: {', '.join(FAULTS)}")
@@ -215,9 +227,12 @@ def inject(kind: str, node: str, rail: str | None = None) -> Fault:
             raise LabError(f"unknown rail {rail!r}; valid rails: {', '.join(lab.rail_names)}")
     elif rail:
         raise LabError(f"fault {kind} applies to a whole node; drop the rail argument {rail!r}")
+    # One fault per rail (a cable-swap holds two) and per node-wide kind: stacked faults on one cable would
+    # undo each other (a swapped port comes up again), and heal could not tell which state to restore.
+    wanted = _rails_of(lab, Fault(kind, node, rail))
     for active in lab.faults:
-        if active.fault == kind and active.node == node and active.rail == rail:
-            raise LabError(f"{active.label()} is already injected")
+        if active.node == node and (active.fault == kind and not spec.per_rail or wanted & _rails_of(lab, active)):
+            raise LabError(f"{active.label()} is already injected; `bringup lab heal {node}` first")
     fault = Fault(kind, node, rail)
     spec.inject(lab, fault)
     lab.faults.append(fault)

@@ -149,6 +149,7 @@ def destroy(name: str, pid: int | None) -> list[str]:
     if alive(pid, name):
         os.kill(pid, signal.SIGKILL)  # pid 1 of the PID namespace: the kernel kills all its processes
         notes.append(f"{name}: stopped (holder pid {pid})")
+        _wait_gone(netns, timeout=1)  # the `unshare` that started the holder exits with it
     # Anything else still in the netns (a holder lost from the state, a process that entered by hand):
     # `ip netns pids` names exactly the processes of this lab's namespace, nothing of the host's.
     pids = run(["ip", "netns", "pids", netns], check=False).stdout.split()

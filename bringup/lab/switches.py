@@ -16,7 +16,11 @@ from bringup.lab.errors import LabError, run
 
 BRIDGE = "br0"
 SWITCH_MTU = 9216  # a switch port carries the host's 9000 plus headroom, as on a real leaf (layers.md §1.1)
-LEAF_LLDP_INTERVAL_S = 5  # fast re-announcement, so a swapped cable shows within seconds, not 30 s
+# Announce every second with TTL ~4 s (tx-hold 3): after a recabling the node forgets the old neighbour within
+# seconds instead of 120 s, so a swapped (or healed) cable shows up in lldpctl almost at once.
+LEAF_LLDP_INTERVAL_S = 1
+LEAF_LLDP_HOLD = 3
+LLDP_SETTLE_S = LEAF_LLDP_INTERVAL_S * LEAF_LLDP_HOLD + 2  # wait this long after recabling before trusting lldpctl
 
 _LLDPD_CONF = """\
 # Written by bringup lab: this leaf announces its name and its ports by name (swp1, swp2, ...).
@@ -24,14 +28,14 @@ configure system hostname {name}
 configure system interface pattern swp*
 configure lldp portidsubtype ifname
 configure lldp tx-interval {interval}
-configure lldp tx-hold 4
+configure lldp tx-hold {hold}
 """
 
 
 def prepare_leaf_files(name: str) -> None:
     conf = machines.upper(name, "/etc/lldpd.d/bringup-leaf.conf")
     conf.parent.mkdir(parents=True, exist_ok=True)
-    conf.write_text(_LLDPD_CONF.format(name=name, interval=LEAF_LLDP_INTERVAL_S))
+    conf.write_text(_LLDPD_CONF.format(name=name, interval=LEAF_LLDP_INTERVAL_S, hold=LEAF_LLDP_HOLD))
     machines.upper(name, "/etc/hostname").write_text(name + "\n")
 
 

@@ -1,6 +1,6 @@
 """Real sshd instances on loopback addresses, one per "node", for the SSH transport tests and benchmarks.
 
-Each node is an ``sshd -D`` on 127.0.0.(10+i):2222 with its own generated host key; the client key and a
+Each node is an ``sshd -D`` on 127.0.0.(10+i), on one free port with its own generated host key; the client key and a
 known_hosts file (host-key checking stays on) are written beside them, plus an Ansible inventory that points
 at them. Needs root (sshd's privilege separation) and openssh-server.
 """
@@ -18,7 +18,13 @@ from pathlib import Path
 import yaml
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
-PORT = 2222
+
+
+def free_port() -> int:
+    """A port free on loopback now, so concurrent test runs don't collide."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def available() -> str | None:
@@ -39,6 +45,7 @@ class SshdNodes:
     root: Path
     count: int
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
 
     def address(self, index: int) -> str:
         return f"127.0.0.{10 + index}"
@@ -58,9 +65,9 @@ class SshdNodes:
             folder.mkdir()
             _keygen(folder / "host_key")
             pub = (folder / "host_key.pub").read_text().split()
-            known.append(f"[{self.address(index)}]:{PORT} {pub[0]} {pub[1]}")
+            known.append(f"[{self.address(index)}]:{self.port} {pub[0]} {pub[1]}")
             (folder / "sshd_config").write_text("\n".join([
-                f"ListenAddress {self.address(index)}:{PORT}",
+                f"ListenAddress {self.address(index)}:{self.port}",
                 f"HostKey {folder / 'host_key'}",
                 f"PidFile {folder / 'sshd.pid'}",
                 f"AuthorizedKeysFile {self.root / 'authorized_keys'}",
@@ -87,11 +94,11 @@ class SshdNodes:
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
-                with socket.create_connection((address, PORT), timeout=0.5):
+                with socket.create_connection((address, self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"sshd on {address}:{PORT} did not start")
+        raise RuntimeError(f"sshd on {address}:{self.port} did not start (log: {self.root}/*/sshd.log)")
 
     def stop(self, name: str | None = None) -> None:
         for node, proc in list(self.procs.items()):
@@ -105,7 +112,7 @@ class SshdNodes:
         for index, name in enumerate(self.names()):
             hosts[name] = {
                 "ansible_host": self.address(index),
-                "ansible_port": PORT,
+                "ansible_port": self.port,
                 "ansible_user": "root",
                 "ansible_ssh_private_key_file": str(self.client_key),
                 "ansible_ssh_common_args": f"-o UserKnownHostsFile={self.known_hosts} -o StrictHostKeyChecking=yes",

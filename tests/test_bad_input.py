@@ -119,7 +119,7 @@ def test_unreachable_node_errors_and_the_others_complete(ssh_cluster, tmp_path):
     records, proc = run_suites(tmp_path / "reports", "--inventory", str(inv))
     node3 = [r for r in records if r["node"] == "node03"]
     assert node3[0]["outcome"] == "error"
-    assert "node03 unreachable: ssh: connect to host 127.0.0.12 port 2222: Connection refused" in node3[0]["message"]
+    assert f"node03 unreachable: ssh: connect to host 127.0.0.12 port {ssh_cluster.port}: Connection refused" in node3[0]["message"]
     assert {r["outcome"] for r in node3} == {"error", "blocked"}  # L1 errors, L6 is blocked by it
     others = [r for r in records if r["node"] != "node03"]
     assert others and {r["outcome"] for r in others} <= {"passed", "skipped"}

@@ -62,6 +62,8 @@ class Node:
     vars: dict[str, Any] = field(repr=False, default_factory=dict)
     # rail name -> (peer node, peer address on that rail); see bringup.pairs.rail_peers
     rail_peers: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
+    # every node of the inventory, in order (L14 SSH mesh and name resolution probe all of them)
+    fleet: tuple[str, ...] = field(repr=False, default=())
 
     def rail(self, name: str) -> Rail:
         for rail in self.rails:
@@ -337,6 +339,8 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
 
     for name, peers in rail_peers(nodes.values()).items():
         nodes[name].rail_peers = peers
+    for node in nodes.values():
+        node.fleet = tuple(nodes)
 
     return Cluster(
         name=root.name,

@@ -1,0 +1,118 @@
+"""Per-host progress and the recap of a provisioning run, built from ansible-runner events.
+
+ansible-runner hands every callback event to ``event_handler`` as a dict, e.g.::
+
+    {"event": "runner_on_ok", "counter": 42, "event_data": {"host": "node01", "task": "Add the rail address",
+     "role": "rail_network", "res": {"changed": true, ...}}, ...}
+
+``Progress`` prints one line per finished task and host, appends every event to ``events.jsonl`` (flushed,
+so a killed run keeps what happened), and collects the failed and unreachable tasks that the recap names.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+# Events that end one task on one host, and how a line reports them.
+_OUTCOMES = {
+    "runner_on_ok": "ok",
+    "runner_on_failed": "FAILED",
+    "runner_on_unreachable": "UNREACHABLE",
+    "runner_on_skipped": "skipped",
+    "runner_item_on_failed": "FAILED item",
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    host: str
+    task: str
+    message: str
+    unreachable: bool = False
+
+
+def _message(result: dict[str, Any]) -> str:
+    for key in ("msg", "stderr", "reason"):
+        value = result.get(key)
+        if value:
+            text = str(value).strip().splitlines()
+            return text[-1] if key == "stderr" and text else " ".join(text)[:300]
+    return "no message"
+
+
+@dataclass
+class Progress:
+    events_path: Path
+    out: TextIO
+    verbose_skips: bool = False
+    failures: list[Failure] = field(default_factory=list)
+    _fh: Any = None
+
+    def __post_init__(self) -> None:
+        self.events_path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self.events_path, "a", encoding="utf-8")
+
+    def close(self) -> None:
+        if self._fh:
+            self._fh.close()
+            self._fh = None
+
+    def handler(self) -> Callable[[dict[str, Any]], bool]:
+        return self.on_event
+
+    def on_event(self, event: dict[str, Any]) -> bool:
+        """ansible-runner's event_handler: True keeps runner's own copy of the event in its artifacts."""
+        if self._fh:
+            self._fh.write(json.dumps(event, default=str) + "\n")
+            self._fh.flush()
+        kind = event.get("event", "")
+        data = event.get("event_data") or {}
+        if kind == "playbook_on_play_start":
+            print(f"== play: {data.get('play', '')}", file=self.out, flush=True)
+        outcome = _OUTCOMES.get(kind)
+        if outcome is None:
+            return True
+        host = data.get("host", "?")
+        task = data.get("task", "?")
+        role = data.get("role")
+        label = f"{role} : {task}" if role else task
+        result = data.get("res") or {}
+        if outcome == "ok" and result.get("changed"):
+            outcome = "changed"
+        if outcome == "skipped" and not self.verbose_skips:
+            return True
+        if kind in ("runner_on_failed", "runner_on_unreachable") and not data.get("ignore_errors"):
+            self.failures.append(Failure(host, label, _message(result), kind == "runner_on_unreachable"))
+        suffix = f": {_message(result)}" if outcome in ("FAILED", "UNREACHABLE") else ""
+        print(f"[{host}] {outcome:<11} {label}{suffix}", file=self.out, flush=True)
+        return True
+
+
+def recap(stats: dict[str, dict[str, int]] | None, failures: list[Failure]) -> dict[str, dict[str, Any]]:
+    """Per-host counts from runner.stats, plus each host's failed tasks.
+
+    ``stats`` is ansible's summary keyed by counter: ``{"ok": {"node01": 30}, "changed": {...}, "failures":
+    {...}, "dark": {...} (unreachable), "skipped": {...}, "rescued": {...}, "ignored": {...}}``."""
+    stats = stats or {}
+    hosts = sorted({h for counts in stats.values() if isinstance(counts, dict) for h in counts}
+                   | {f.host for f in failures})
+    table: dict[str, dict[str, Any]] = {}
+    for host in hosts:
+        row = {name: int((stats.get(key) or {}).get(host, 0)) for name, key in
+               (("ok", "ok"), ("changed", "changed"), ("failed", "failures"), ("unreachable", "dark"),
+                ("skipped", "skipped"), ("rescued", "rescued"), ("ignored", "ignored"))}
+        row["failed_tasks"] = [{"task": f.task, "message": f.message} for f in failures if f.host == host]
+        table[host] = row
+    return table
+
+
+def format_recap(table: dict[str, dict[str, Any]]) -> list[str]:
+    width = max([len(h) for h in table] + [4])
+    lines = [f"{'host':<{width}}  {'ok':>4} {'changed':>7} {'failed':>6} {'unreachable':>11} {'skipped':>7}"]
+    for host, row in table.items():
+        lines.append(f"{host:<{width}}  {row['ok']:>4} {row['changed']:>7} {row['failed']:>6} "
+                     f"{row['unreachable']:>11} {row['skipped']:>7}")
+    return lines

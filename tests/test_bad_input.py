@@ -116,7 +116,7 @@ def ssh_cluster(tmp_path):
 def test_unreachable_node_errors_and_the_others_complete(ssh_cluster, tmp_path):
     inv = ssh_cluster.write_inventory(tmp_path / "inv")
     ssh_cluster.stop("node03")
-    records, proc = run_suites(tmp_path / "reports", "--inventory", str(inv))
+    records, proc = run_suites(tmp_path / "reports", "--inventory", str(inv), "--layers", "1,6")
     node3 = [r for r in records if r["node"] == "node03"]
     assert node3[0]["outcome"] == "error"
     assert f"node03 unreachable: ssh: connect to host 127.0.0.12 port {ssh_cluster.port}: Connection refused" in node3[0]["message"]
@@ -163,7 +163,7 @@ def test_a_killed_run_keeps_every_finished_result(ssh_cluster, tmp_path, signum,
     ssh_cluster._wait(ssh_cluster.address(2))
     inv = ssh_cluster.write_inventory(tmp_path / "inv")
     reports = tmp_path / "reports"
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", "suites/", "--inventory", str(inv), "--no-gate",
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "suites/", "--inventory", str(inv), "--no-gate", "--layers", "1,6",
                              "--reports-dir", str(reports), "-q"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 60

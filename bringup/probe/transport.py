@@ -65,9 +65,9 @@ class TestinfraTransport:
                 controlpersist=0,
             )
         elif self.name == "paramiko":
-            self.host = testinfra.get_host(
-                f"paramiko://{user}{conn.host}{port}", ssh_identity_file=conn.identity_file, timeout=connect_timeout_s
-            )
+            from bringup.probe.paramiko_checked import checked_paramiko_host
+
+            self.host = checked_paramiko_host(f"{user}{conn.host}{port}", conn, connect_timeout_s)
         elif self.name == "ansible":
             self.host = testinfra.get_host(f"ansible://{node.name}", ansible_inventory=str(inventory_path))
         else:

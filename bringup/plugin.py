@@ -124,9 +124,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None:
         run_path = workerinput.get("bringup_run_dir")
         state.run = RunDir(Path(run_path)) if run_path else None
-        if workerinput.get("bringup_loadgroup"):
-            # xdist decides this on the worker from its own command line, which lacks our --dist switch.
-            config.option.loadgroup = True
     else:
         root = Path(config.getoption("reports_dir") or REPORTS_ROOT)
         state.run = RunDir.create(root, new_run_id(state.cluster.name), {
@@ -138,11 +135,19 @@ def pytest_configure(config: pytest.Config) -> None:
             "replay_of": str(state.replay) if state.replay else None,
         })
         snapshot_inventory(state.cluster.path, state.run.path / "inventory")
-        if getattr(config.option, "dist", "no") == "load":
-            # Keep each node's checks on one worker, in layer order, so gating sees lower layers first.
-            config.option.dist = "loadgroup"
     state.prober = Prober(_transport_factory(config, state), state.run.path if state.run else None,
                           timeout_s=config.getoption("probe_timeout"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With -n N (xdist's default "load" distribution): one cluster node's checks per worker, in order."""
+    state = config.stash.get(STATE, None)
+    if state is None or config.getvalue("dist") != "load":
+        return None
+    from bringup.xdist_scheduling import NodeScopeScheduling
+
+    return NodeScopeScheduling(config, log, [n.name for n in state.nodes])
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -150,7 +155,6 @@ def pytest_configure_node(node: Any) -> None:  # pytest-xdist: tell workers wher
     state = node.config.stash.get(STATE, None)
     if state and state.run:
         node.workerinput["bringup_run_dir"] = str(state.run.path)
-        node.workerinput["bringup_loadgroup"] = node.config.option.dist == "loadgroup"
 
 
 # ---------------------------------------------------------------- parametrization
@@ -193,7 +197,25 @@ def _item_nodes(item: pytest.Item) -> list[str]:
     return nodes
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group markers added here
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tag each suite item with its layer, nodes, marker and properties as soon as it exists."""
+    state = item.config.stash.get(STATE, None)
+    layer = layer_of_path(str(item.path)) if state is not None else None
+    if layer is None:
+        return
+    item.stash[LAYER] = layer.number
+    item.stash[NODES] = _item_nodes(item)
+    item.add_marker(getattr(pytest.mark, layer.marker))
+    item.user_properties.append(("layer", layer.number))
+    if item.stash[NODES]:
+        item.user_properties.append(("node", item.stash[NODES][0]))
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if params.get("rail") is not None:
+        item.user_properties.append(("item", params["rail"].name))
+    elif params.get("gpu") is not None:
+        item.user_properties.append(("item", f"gpu{params['gpu']}"))
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     state = config.stash.get(STATE, None)
     if state is None:
@@ -201,27 +223,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     design: Design = state.cluster.design
     keep, drop = [], []
     for item in items:
-        layer = layer_of_path(str(item.path))
+        layer = item.stash.get(LAYER, None)
         if layer is None:
             keep.append(item)
-            continue
-        item.stash[LAYER] = layer.number
-        item.stash[NODES] = _item_nodes(item)
-        item.add_marker(getattr(pytest.mark, layer.marker))
-        if item.stash[NODES]:
-            item.add_marker(pytest.mark.xdist_group(item.stash[NODES][0]))
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        item.user_properties.append(("layer", layer.number))
-        if item.stash[NODES]:
-            item.user_properties.append(("node", item.stash[NODES][0]))
-        if params.get("rail") is not None:
-            item.user_properties.append(("item", params["rail"].name))
-        elif params.get("gpu") is not None:
-            item.user_properties.append(("item", f"gpu{params['gpu']}"))
-        if layer.number not in design.layers or layer.number not in state.layers:
+        elif layer not in design.layers or layer not in state.layers:
             drop.append(item)
-            if layer.number not in design.layers:
-                state.deselected[layer.number] = state.deselected.get(layer.number, 0) + 1
+            if layer not in design.layers:
+                state.deselected[layer] = state.deselected.get(layer, 0) + 1
         else:
             keep.append(item)
     if drop:
@@ -372,7 +380,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             or (report.when == "teardown" and report.failed)):
         return
     outcome, message = _outcome(report)
-    nodeid = report.nodeid.removesuffix(f"@{props.get('node')}")  # xdist's loadgroup suffix
+    nodeid = report.nodeid
     path, _, name = nodeid.partition("::")
     record = {
         "nodeid": nodeid,

@@ -35,8 +35,13 @@ Plan = Callable[["Node"], list[Probe]]
 
 def _plans() -> dict[int, Plan]:
     from bringup.probes import hardware, host_os
+    from bringup.probes import links, qos, rdma, routing, sriov, switch_qos, underlay
 
-    return {1: hardware.plan, 6: host_os.plan}
+    plans: dict[int, Plan] = {1: hardware.plan, 6: host_os.plan}
+    # network layers (issue 5)
+    plans.update({3: links.plan, 4: underlay.plan, 5: switch_qos.plan, 7: rdma.plan, 8: qos.plan,
+                  9: routing.plan, 10: sriov.plan})
+    return plans
 
 
 def plan_for(node: "Node", layer: int) -> list[Probe]:

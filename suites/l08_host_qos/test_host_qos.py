@@ -1,0 +1,91 @@
+"""L8 host lossless RoCE QoS, per RoCE rail (layers.md L8): the host mirrors the fabric contract of §1.1.
+
+Every expected value is the inventory's bringup_fabric (else bringup_expect, else bringup/policy.yml); CNP
+marking has no policy default, so without a declared value the fleet majority rules. mlnx_qos and the ECN
+sysfs files are MLNX_OFED/DOCA interfaces: missing on a DOCA node they fail, on an inbox node they skip.
+"""
+
+from bringup import expect, netcheck
+from bringup.parsers import ecn_sysfs, ethtool_pause, ethtool_rings, mlnx_qos, rdma_cm, traffic_class
+
+
+def _qos(facts, node, rail):
+    return netcheck.vendor_output(facts, node, f"mlnx_qos-{rail.name}", mlnx_qos.parse, "mlnx_qos")
+
+
+def _ecn(facts, node, rail):
+    return netcheck.vendor_output(facts, node, f"ecn-{rail.name}", ecn_sysfs.parse, "ECN sysfs (ecn/roce_np, roce_rp)")
+
+
+def test_trust_dscp_and_roce_dscp_maps_to_pfc_priority(node, rail, facts, check):
+    netcheck.require_roce(node, rail)
+    qos = _qos(facts, node, rail)
+    check.equal(f"{rail.netdev} priority trust state", qos.trust, netcheck.fabric(node, "trust"))
+    dscp, prio = netcheck.fabric(node, "roce_dscp"), netcheck.fabric(node, "pfc_priority")
+    if qos.trust == "dscp":
+        check.equal(f"{rail.netdev} priority of RoCE DSCP {dscp.value} ({dscp.source})", qos.prio_of_dscp(dscp.value),
+                    prio)
+
+
+def test_pfc_enabled_only_on_roce_priority(node, rail, facts, check):
+    netcheck.require_roce(node, rail)
+    prio = netcheck.fabric(node, "pfc_priority")
+    wanted = [int(p == prio.value) for p in range(8)]
+    check.equal(f"{rail.netdev} PFC enabled per priority 0-7", _qos(facts, node, rail).pfc_enabled,
+                expect.Expected(wanted, f"{prio.source}: PFC on priority {prio.value} only"))
+
+
+def test_ecn_np_and_rp_enabled_on_roce_priority(node, rail, facts, check):
+    netcheck.require_roce(node, rail)
+    ecn, prio, wanted = _ecn(facts, node, rail), netcheck.fabric(node, "pfc_priority"), netcheck.fabric(node, "ecn")
+    measured = {"np": ecn.np_enabled.get(prio.value), "rp": ecn.rp_enabled.get(prio.value)}
+    check.equal(f"{rail.netdev} ECN on priority {prio.value} (notification point, reaction point)", measured,
+                expect.Expected({"np": wanted.value, "rp": wanted.value}, wanted.source))
+
+
+def _cnp(facts, rail):
+    ecn = facts.parsed(f"ecn-{rail.name}", ecn_sysfs.parse)
+    return ecn.cnp_dscp, ecn.cnp_802p_prio
+
+
+def test_cnp_dscp_and_priority_match_contract(node, rail, facts, fleet, check):
+    netcheck.require_roce(node, rail)
+    ecn = _ecn(facts, node, rail)
+    measured = ecn.cnp_dscp, ecn.cnp_802p_prio
+    dscp, prio = netcheck.fabric(node, "cnp_dscp"), netcheck.fabric(node, "cnp_priority")
+    if dscp is not None and prio is not None:
+        check.equal(f"{rail.netdev} CNP (dscp, 802.1p priority)", measured,
+                    expect.Expected((dscp.value, prio.value), f"{dscp.source}, {prio.source}"))
+    else:  # layers.md §1.1: read the value, never assume it
+        check.fleet_identical(f"{rail.netdev} CNP (dscp, 802.1p priority)", node.name,
+                              netcheck.rail_fleet(fleet, rail, _cnp), None)
+
+
+def test_verbs_default_traffic_class(node, rail, facts, check):
+    netcheck.require_roce(node, rail)
+    tos = netcheck.vendor_output(facts, node, f"traffic_class-{rail.name}", traffic_class.parse,
+                                 "tc/1/traffic_class (MLNX_OFED)")
+    check.equal(f"{rail.rdma_device} verbs default traffic_class", tos, netcheck.fabric(node, "tos"))
+
+
+def test_rdma_cm_default_tos(node, rail, facts, check):
+    netcheck.require_roce(node, rail)
+    port = facts.parsed(f"roce_tos-{rail.name}", rdma_cm.parse).get((rail.rdma_device, 1))
+    assert port is not None, f"configfs rdma_cm shows no port 1 for {rail.rdma_device}"
+    check.equal(f"{rail.rdma_device} default_roce_tos", port.roce_tos, netcheck.fabric(node, "tos"))
+
+
+def test_global_pause_off(node, rail, facts, check):
+    netcheck.require_roce(node, rail)
+    pause = facts.parsed(f"pause-{rail.name}", ethtool_pause.parse)
+    wanted = netcheck.fabric(node, "global_pause")
+    check.equal(f"{rail.netdev} 802.3x pause (rx, tx)", (pause.rx, pause.tx),
+                expect.Expected((wanted.value, wanted.value), wanted.source))
+
+
+def test_rings_at_maximum(node, rail, facts, check):
+    netcheck.require_roce(node, rail)
+    rings = facts.parsed(f"rings-{rail.name}", ethtool_rings.parse)
+    # layers.md L8 [S9]: microbursts overflow small rings before PFC can act, so current must equal maximum.
+    check.equal(f"{rail.netdev} rings (rx, tx)", (rings.current["RX"], rings.current["TX"]),
+                expect.Expected((rings.maximum.get("RX"), rings.maximum.get("TX")), "ethtool -g pre-set maximums"))

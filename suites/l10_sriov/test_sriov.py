@@ -1,0 +1,44 @@
+"""L10 NIC virtualization, per rail with planned VFs (layers.md L10): VF count as planned (and within the
+device's total), every VF configured on the PF, and the eswitch in legacy mode for SR-IOV RDMA. Kubernetes
+operator rows (sync status, policy, allocatable) need the cluster API and live with the L14 checks.
+"""
+
+import pytest
+
+from bringup import expect
+from bringup.parsers import devlink_eswitch, grep_h, ip_link
+
+
+def _require_vfs(node, rail):
+    if not rail.sriov_vfs:
+        pytest.skip(f"inventory plans no SR-IOV VFs on {node.name} {rail.name} (bringup_rails[].sriov_vfs)")
+
+
+def test_vf_count_matches_plan(node, rail, facts, check):
+    _require_vfs(node, rail)
+    files = grep_h.under(facts.parsed(f"sriov-{rail.name}", grep_h.parse), f"/sys/class/net/{rail.netdev}/device")
+    if "sriov_numvfs" not in files:
+        pytest.fail(f"{rail.netdev} on {node.name} has no sriov_numvfs (SR-IOV disabled in firmware or BIOS?)")
+    numvfs, total = int(files["sriov_numvfs"]), int(files.get("sriov_totalvfs", 0))
+    check.equal(f"{rail.netdev} sriov_numvfs", numvfs, expect.Expected(rail.sriov_vfs, "inventory bringup_rails[].sriov_vfs"))
+    assert numvfs <= total, f"{rail.netdev} sriov_numvfs {numvfs} > sriov_totalvfs {total}"
+
+
+def test_vfs_configured_on_pf(node, rail, facts, check):
+    _require_vfs(node, rail)
+    link = facts.parsed(f"pf-link-{rail.name}", ip_link.parse).get(rail.netdev)
+    assert link is not None, f"`ip link show dev {rail.netdev}` on {node.name} printed another interface"
+    unset = [vf["vf"] for vf in link.vfs if vf.get("address") in (None, "00:00:00:00:00:00")]
+    disabled = [vf["vf"] for vf in link.vfs if vf.get("link_state") == "disable"]
+    check.record(f"{len(link.vfs)} VFs", rail.sriov_vfs)
+    assert len(link.vfs) == rail.sriov_vfs, f"{rail.netdev} lists {len(link.vfs)} VFs, plan {rail.sriov_vfs}"
+    assert not unset and not disabled, f"{rail.netdev} VFs without MAC {unset}, link-state disable {disabled}"
+
+
+def test_eswitch_mode_legacy(node, rail, facts, check):
+    _require_vfs(node, rail)
+    if not rail.pci:
+        pytest.skip(f"inventory declares no PCI address for {node.name} {rail.name} (devlink needs it)")
+    modes = facts.parsed(f"eswitch-{rail.name}", devlink_eswitch.parse)
+    check.equal(f"{rail.netdev} eswitch mode", sorted(set(modes.values())), expect.Expected(
+        [expect.declared(node, "eswitch_mode").value], expect.declared(node, "eswitch_mode").source))

@@ -55,3 +55,17 @@ def test_fleet_majority_and_ties():
     assert expect.minority({"a": 1, "b": 1, "c": 2}, expect.fleet_majority({"a": 1, "b": 1, "c": 2})) == ["c"]
     with pytest.raises(expect.NoConsensus, match="no fleet majority"):
         expect.fleet_majority({"a": 1, "b": 2})
+
+
+def test_inventory_snapshot_redacts_secrets(tmp_path):
+    from bringup.rundir import REDACTED, snapshot_inventory
+
+    source = tmp_path / "inv"
+    (source / "group_vars").mkdir(parents=True)
+    (source / "hosts.yml").write_text("all:\n  hosts:\n    a: {ansible_password: hunter2, ansible_host: 198.18.0.1}\n")
+    (source / "group_vars" / "all.yml").write_text("bringup_design: D4\nsite_api_token: abc123\n")
+    (source / "group_vars" / "vault.yml").write_text("$ANSIBLE_VAULT;1.1;AES256\n6162\n")
+    snapshot_inventory(source, tmp_path / "snap")
+    text = "".join(p.read_text() for p in (tmp_path / "snap").rglob("*.yml"))
+    assert "hunter2" not in text and "abc123" not in text and REDACTED in text
+    assert "198.18.0.1" in text and not (tmp_path / "snap" / "group_vars" / "vault.yml").exists()

@@ -8,6 +8,7 @@ from typing import Iterable
 from bringup.designs import LAYER_BY_NUMBER
 
 OUTCOMES = ("passed", "failed", "blocked", "skipped")
+WIDE = 8  # above this many nodes, nodes become rows
 
 
 def _bucket(outcome: str) -> str:
@@ -30,11 +31,15 @@ def layer_node_table(records: Iterable[dict]) -> list[str]:
     def cell(counter: Counter) -> str:
         return "/".join(str(counter.get(k, 0)) for k in OUTCOMES) if counter else "-"
 
-    head = ["layer"] + nodes
-    rows = []
-    for number in layers:
-        layer = LAYER_BY_NUMBER.get(number)
-        rows.append([f"L{number:02d} {layer.slug if layer else '?'}"] + [cell(cells.get((number, n), Counter())) for n in nodes])
+    if len(nodes) <= WIDE:
+        head = ["layer"] + nodes
+        rows = []
+        for number in layers:
+            layer = LAYER_BY_NUMBER.get(number)
+            rows.append([f"L{number:02d} {layer.slug if layer else '?'}"] + [cell(cells.get((number, n), Counter())) for n in nodes])
+    else:  # many nodes: one row per node keeps the table inside a terminal
+        head = ["node"] + [f"L{number:02d}" for number in layers]
+        rows = [[n] + [cell(cells.get((number, n), Counter())) for number in layers] for n in nodes]
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     fmt = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return [f"cells: {'/'.join(OUTCOMES)}", fmt(head)] + [fmt(r) for r in rows]

@@ -62,6 +62,8 @@ def _json(text: str) -> list[DiagResult]:
                 gpu = result.get("gpu_id", result.get("gpu_ids", ""))
                 detail = f"GPU {gpu}" if gpu not in ("", None) else ""
                 warnings = result.get("warnings") or result.get("info") or ""
+                if isinstance(warnings, list):  # DCGM 3: [{"warning": "...", "error_id": 37, ...}]
+                    warnings = " ".join(str(w.get("warning", w)) if isinstance(w, dict) else str(w) for w in warnings)
                 if warnings:
                     detail = f"{detail}: {warnings}".strip(": ")
                 out.append(DiagResult(category.get("category", ""), test.get("name", ""),
@@ -87,7 +89,7 @@ def _table(text: str) -> list[DiagResult]:
         closed = False
         name, result = match["name"], match["result"]
         status = _STATUS.match(result)
-        if name in ("Diagnostic",) or category == "Metadata" or not status:
+        if category == "Metadata" or not status:  # metadata, the header row, Warning/Info rows
             if out and name == "Warning":
                 last = out[-1]
                 out[-1] = DiagResult(last.category, last.test, last.status, f"{last.detail} {result}".strip())

@@ -31,7 +31,7 @@ from bringup.parsers.common import ParseError, lines
 TOOL = "mlxconfig-q"
 
 _ENUM = re.compile(r"^(?P<label>.*)\((?P<number>-?\d+)\)$")
-_ROW = re.compile(r"^\s+\*?\s*(?P<name>[A-Z][A-Z0-9_]*(?:\[\d+\])?)\s+(?P<values>\S.*)$")
+_ROW = re.compile(r"^\*?\s+(?P<name>[A-Z][A-Za-z0-9_]*(?:\[\d+\])?)\s+(?P<values>\S.*)$")
 
 
 @dataclass(frozen=True)

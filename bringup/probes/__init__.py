@@ -41,6 +41,10 @@ def _plans() -> dict[int, Plan]:
     # network layers (issue 5)
     plans.update({3: links.plan, 4: underlay.plan, 5: switch_qos.plan, 7: rdma.plan, 8: qos.plan,
                   9: routing.plan, 10: sriov.plan})
+    # platform, GPU and communication-library layers (issue 5)
+    from bringup.probes import commlibs, gdr, gpu, platform
+
+    plans.update({2: platform.plan, 11: gpu.plan, 12: gdr.plan, 13: commlibs.plan})
     return plans
 
 

@@ -1,0 +1,42 @@
+"""Layer 13 probes: NCCL, UCX and Open MPI versions and capabilities, and the NCCL environment contract.
+
+NCCL is found the way the dynamic loader finds it (``ldconfig -p``); the version is the literal
+``NCCL version x.y.z+cudaX.Y`` string compiled into the library (what ``strings libnccl.so`` shows). A node
+without ``libnccl.so`` answers rc 127, like a missing command.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bringup.probes import Probe
+from bringup.probes.gdr import NCCL_CONF_COMMAND, NCCL_ENV_COMMAND
+
+if TYPE_CHECKING:
+    from bringup.inventory import Node
+
+NCCL_VERSION = Probe(
+    "nccl-version",
+    "lib=$(ldconfig -p 2>/dev/null | awk '/libnccl\\.so/ {print $NF; exit}'); "
+    "if [ -z \"$lib\" ]; then echo 'libnccl.so: not in the ldconfig cache' >&2; exit 127; fi; "
+    "grep -a -o -m1 'NCCL version [0-9][^[:space:]]*' \"$lib\" | head -n1",
+)
+UCX_VERSION = Probe("ucx-version", "ucx_info -v")
+UCX_DEVICES = Probe("ucx-devices", "ucx_info -d")
+OMPI_VERSION = Probe("ompi-version", "ompi_info --version")
+OMPI_INFO = Probe("ompi-info", "ompi_info")
+NCCL_CONF = Probe("nccl-conf", NCCL_CONF_COMMAND)
+NCCL_ENV = Probe("nccl-env", NCCL_ENV_COMMAND)
+
+
+def host_libraries(node: "Node") -> bool:
+    """Kubernetes-only nodes carry the libraries in the container image (layers.md §3, L13 ◐ "in image")."""
+    if node.partition:
+        return node.partition == "slurm"
+    return not (node.design.uses_kubernetes and not node.design.uses_slurm)
+
+
+def plan(node: "Node") -> list[Probe]:
+    if not (node.hardware.gpus or node.rails) or not host_libraries(node):
+        return []
+    return [NCCL_VERSION, UCX_VERSION, UCX_DEVICES, OMPI_VERSION, OMPI_INFO, NCCL_CONF, NCCL_ENV]

@@ -1,0 +1,32 @@
+"""Layer 12 probes: GPU/NIC topology, the GPUDirect RDMA kernel path, and NCCL's GDR override variables.
+
+The kernel path is DMA-BUF (open kernel module on Linux >= 5.12) or the ``nvidia_peermem`` module; the NCCL
+settings come from ``/etc/nccl.conf`` (absent file = nothing set) and the ``NCCL_*`` variables of the session.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bringup.probes import Probe
+
+if TYPE_CHECKING:
+    from bringup.inventory import Node
+
+TOPO = Probe("topo", "nvidia-smi topo -m")
+NVIDIA_VERSION = Probe("nvidia-version", "cat /proc/driver/nvidia/version")
+MODULES = Probe("modules", "cat /proc/modules")
+KERNEL = Probe("gdr-kernel", "uname -r")
+# An absent /etc/nccl.conf sets nothing; printing nothing (rc 0) says exactly that.
+NCCL_CONF_COMMAND = "if [ -e /etc/nccl.conf ]; then cat /etc/nccl.conf; fi"
+# Only NCCL_* variables are recorded (the run directory keeps probe output; the rest of env may hold secrets).
+# grep exits 1 when nothing matches, which is a valid answer; 2 is an error.
+NCCL_ENV_COMMAND = "env | grep '^NCCL_'; test $? -le 1"
+NCCL_CONF = Probe("gdr-nccl-conf", NCCL_CONF_COMMAND)
+NCCL_ENV = Probe("gdr-nccl-env", NCCL_ENV_COMMAND)
+
+
+def plan(node: "Node") -> list[Probe]:
+    if not node.hardware.gpus:
+        return []
+    return [TOPO, NVIDIA_VERSION, MODULES, KERNEL, NCCL_CONF, NCCL_ENV]

@@ -1,0 +1,38 @@
+"""Layer 2 probes: kernel cmdline, IOMMU boot messages, PCIe capabilities, GPU link state, NIC NV-config.
+
+``lspci -vvv`` needs root to read the capability registers (otherwise ``<access denied>``); ``mlxconfig``
+comes with NVIDIA MFT and also needs root. Each rail's NIC is addressed by its declared PCI address.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING
+
+from bringup.probes import Probe
+
+if TYPE_CHECKING:
+    from bringup.inventory import Node
+    from bringup.model import Rail
+
+CMDLINE = Probe("cmdline", "cat /proc/cmdline")
+DMESG = Probe("dmesg-iommu", "dmesg")
+LSPCI_VVV = Probe("lspci-vvv", "lspci -D -vvv")
+# pcie.link.gen.max is "the maximum generation possible with this GPU and system configuration"
+# (nvidia-smi --help-query-gpu); the current generation drops when a GPU idles, so it is not compared.
+GPU_PCIE_FIELDS = ["index", "pci.bus_id", "pcie.link.gen.max", "pcie.link.width.current", "pcie.link.width.max"]
+GPU_PCIE = Probe("gpu-pcie", f"nvidia-smi --query-gpu={','.join(GPU_PCIE_FIELDS)} --format=csv,noheader,nounits")
+
+
+def mlxconfig_key(rail: "Rail") -> str:
+    return f"mlxconfig@{rail.name}"
+
+
+def plan(node: "Node") -> list[Probe]:
+    probes = [CMDLINE, DMESG, LSPCI_VVV]
+    if node.hardware.gpus:
+        probes.append(GPU_PCIE)
+    for rail in node.rails:
+        if rail.pci:
+            probes.append(Probe(mlxconfig_key(rail), f"mlxconfig -d {shlex.quote(rail.pci)} q"))
+    return probes

@@ -1,0 +1,152 @@
+"""L2 firmware, BIOS & PCIe platform: IOMMU mode, PCIe links, MaxReadReq, ACS on the GPU-NIC path, NIC
+NV-config (layers.md L2). The design picks the IOMMU variant (layers.md §3): SR-IOV designs need the IOMMU on
+in passthrough mode; bare-metal GPUDirect wants passthrough or no IOMMU.
+"""
+
+import pytest
+
+from bringup import expect
+from bringup.parsers import dmesg, lspci_vvv, mlxconfig, nvidia_smi_query, proc_cmdline
+from bringup.probes.platform import GPU_PCIE_FIELDS, mlxconfig_key
+
+# PCIe base specification: the transfer rate of each generation, in GT/s.
+GEN_GTS = {1: 2.5, 2: 5.0, 3: 8.0, 4: 16.0, 5: 32.0, 6: 64.0}
+
+
+def _iommu_on(node) -> bool:
+    """D1 needs the IOMMU for SR-IOV; on D5 the Kubernetes side does when it plans VFs."""
+    if node.design.iommu == "per-partition":
+        return node.partition == "kubernetes" and any(r.sriov_vfs for r in node.rails)
+    return node.design.iommu == "on"
+
+
+def _needs_platform(node):
+    if not node.hardware.gpus and not node.rails:
+        pytest.skip(f"inventory declares no GPUs and no rails for {node.name}: no GPUDirect/SR-IOV path to check")
+
+
+def _pci(facts):
+    return facts.parsed("lspci-vvv", lspci_vvv.parse)
+
+
+def _function(node, functions, slot, what):
+    fn = functions.get(lspci_vvv.normalise_slot(slot))
+    assert fn is not None, f"{what} {slot} is not in `lspci -vvv` on {node.name}"
+    assert not fn.access_denied, f"`lspci -vvv` on {node.name} ran without root: {slot} capabilities <access denied>"
+    return fn
+
+
+def _gpu_row(facts, gpu):
+    rows = facts.parsed("gpu-pcie", lambda t: nvidia_smi_query.parse(t, GPU_PCIE_FIELDS))
+    row = next((r for r in rows if r["index"] == str(gpu)), None)
+    assert row is not None, f"nvidia-smi lists no GPU {gpu} (GPUs: {[r['index'] for r in rows]})"
+    return row
+
+
+def test_kernel_cmdline_iommu_mode(node, facts, check):
+    _needs_platform(node)
+    cmd = facts.parsed("cmdline", proc_cmdline.parse)
+    pt = cmd.has("iommu", "pt")
+    if _iommu_on(node):
+        on = cmd.has("intel_iommu", "on") or cmd.has("amd_iommu", "on")
+        check.record(cmd.raw, "intel_iommu=on|amd_iommu=on + iommu=pt")
+        assert on and pt, (f"{node.design.id} uses SR-IOV: the cmdline needs intel_iommu=on (or amd_iommu=on) and "
+                           f"iommu=pt; {node.name} has: {cmd.raw}")
+    else:
+        off = cmd.has("iommu", "off") or cmd.has("intel_iommu", "off") or cmd.has("amd_iommu", "off")
+        check.record(cmd.raw, "iommu=pt, or the IOMMU off")
+        assert pt or off, (f"bare-metal GPUDirect ({node.design.id}) needs iommu=pt or the IOMMU off "
+                           f"(intel_iommu=off/amd_iommu=off); {node.name} has: {cmd.raw}")
+
+
+def test_iommu_state_matches_design(node, facts, check):
+    _needs_platform(node)
+    state = facts.parsed("dmesg-iommu", dmesg.parse)
+    if state.iommu_enabled is None and state.default_domain is None:
+        pytest.skip(f"no IOMMU/DMAR boot messages left in the dmesg ring buffer of {node.name}")
+    measured = f"enabled={state.iommu_enabled}, default domain {state.default_domain}"
+    evidence = "; ".join(state.iommu_lines[:4])
+    if _iommu_on(node):
+        check.record(measured, "enabled, Passthrough")
+        assert state.iommu_enabled and state.default_domain == "Passthrough", \
+            f"{node.design.id} needs the IOMMU enabled in passthrough; dmesg on {node.name}: {evidence}"
+    else:
+        check.record(measured, "Passthrough or disabled")
+        assert state.default_domain == "Passthrough" or not state.iommu_enabled, \
+            f"the IOMMU translates DMA (default domain {state.default_domain}) on {node.name}: {evidence}"
+
+
+def _link_check(what, fn, check, node):
+    gen, width = expect.declared(node, "pcie_link_gen"), expect.declared(node, "pcie_link_width")
+    sta = fn.link_sta
+    assert sta is not None, f"{what} {fn.slot}: no LnkSta in `lspci -vvv`"
+    check.record(f"{sta.speed_gts}GT/s x{sta.width}{' (downgraded)' if fn.link_downgraded else ''}",
+                 f"{GEN_GTS[gen.value]}GT/s x{width.value}")
+    assert not fn.link_downgraded, (f"{what} {fn.slot} link downgraded: running {sta.speed_gts}GT/s x{sta.width}, "
+                                    f"capable of {fn.link_cap.speed_gts}GT/s x{fn.link_cap.width}")
+    assert sta.speed_gts == GEN_GTS[gen.value], f"{what} {fn.slot}: {sta.speed_gts}GT/s, not Gen{gen.value} ({gen.source})"
+    assert sta.width == width.value, f"{what} {fn.slot}: x{sta.width}, not x{width.value} ({width.source})"
+
+
+def test_nic_pcie_link_full_speed(node, rail, facts, check):
+    if not rail.pci:
+        pytest.skip(f"inventory declares no PCI address for {node.name} {rail.name}")
+    _link_check(f"{rail.name} NIC", _function(node, _pci(facts), rail.pci, f"{rail.name} NIC"), check, node)
+
+
+def test_gpu_pcie_link_full_speed(node, gpu, facts, check):
+    row = _gpu_row(facts, gpu)
+    gen, width = expect.declared(node, "pcie_link_gen"), expect.declared(node, "pcie_link_width")
+    # The running generation drops while a GPU idles; the generation the GPU and slot allow does not.
+    check.record(f"Gen{row['pcie.link.gen.max']} x{row['pcie.link.width.current']}", f"Gen{gen.value} x{width.value}")
+    assert int(row["pcie.link.gen.max"]) >= gen.value, \
+        f"GPU {gpu} ({row['pci.bus_id']}): the slot allows only Gen{row['pcie.link.gen.max']} ({gen.source})"
+    assert int(row["pcie.link.width.current"]) == width.value, \
+        f"GPU {gpu} ({row['pci.bus_id']}) runs x{row['pcie.link.width.current']}, not x{width.value} ({width.source})"
+
+
+def test_nic_max_read_request(node, rail, facts, check):
+    if not rail.pci:
+        pytest.skip(f"inventory declares no PCI address for {node.name} {rail.name}")
+    fn = _function(node, _pci(facts), rail.pci, f"{rail.name} NIC")
+    check.equal(f"{rail.name} NIC {fn.slot} MaxReadReq", fn.max_read_req,
+                expect.declared(node, "nic_max_read_request"), "bytes")
+
+
+def test_acs_off_on_gpu_nic_path(node, rail, facts, check):
+    if not rail.pci or rail.gpu is None:
+        pytest.skip(f"inventory pairs no GPU with {node.name} {rail.name}")
+    functions = _pci(facts)
+    gpu_slot = lspci_vvv.normalise_slot(_gpu_row(facts, rail.gpu)["pci.bus_id"]) if node.hardware.gpus else None
+    assert gpu_slot in functions, f"GPU {rail.gpu} of {rail.name} is not in `lspci -vvv` on {node.name}"
+    ports = {p.slot: p for s in (rail.pci, gpu_slot) for p in lspci_vvv.downstream_ports_above(functions, s)}
+    if not ports:
+        pytest.skip(f"no PCIe switch port above {rail.name} NIC or GPU {rail.gpu} on {node.name}")
+    on = {slot: sorted(k for k, v in (p.acs_ctl or {}).items() if v) for slot, p in sorted(ports.items())}
+    on = {slot: flags for slot, flags in on.items() if flags}
+    check.record(on or "all ACSCtl flags off", "all ACSCtl flags off")
+    assert not on, (f"ACS enabled on the switch ports between GPU {rail.gpu} and {rail.name} NIC: "
+                    + "; ".join(f"{slot} {' '.join(f + '+' for f in flags)}" for slot, flags in on.items())
+                    + " (P2P is forced through the root complex)")
+
+
+def test_nic_nv_config(node, rail, facts, check):
+    if not rail.pci:
+        pytest.skip(f"inventory declares no PCI address for {node.name} {rail.name}")
+    conf = facts.parsed(mlxconfig_key(rail), mlxconfig.parse)
+    wanted = dict(expect.declared(node, "mlxconfig").value)
+    if not _iommu_on(node):
+        wanted.update(expect.declared(node, "mlxconfig_iommu_passthrough").value)
+    if node.design.sriov:
+        wanted.update(expect.declared(node, "mlxconfig_sriov").value)
+        if rail.sriov_vfs is not None:
+            wanted["NUM_OF_VFS"] = rail.sriov_vfs
+    fabric = node.fabric
+    if fabric.cnp_dscp is not None:
+        wanted["CNP_DSCP_P1"] = fabric.cnp_dscp
+    if fabric.cnp_priority is not None:
+        wanted["CNP_802P_PRIO_P1"] = fabric.cnp_priority
+    wrong = {k: (conf.get(k), v) for k, v in wanted.items() if not mlxconfig.same(conf.get(k), v)}
+    check.record({k: conf.get(k) for k in wanted}, wanted)
+    assert not wrong, f"{rail.name} NIC {rail.pci} NV-config differs: " + ", ".join(
+        f"{k}={got} (expected {exp})" for k, (got, exp) in wrong.items())

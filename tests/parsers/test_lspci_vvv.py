@@ -1,0 +1,81 @@
+import pytest
+
+from bringup.parsers import ParseError, lspci_vvv
+from tests.parsers.platform_fixtures import fixture
+
+
+def test_endpoint_link_mrrs_numa_driver():
+    functions = lspci_vvv.parse(fixture("lspci_vvv", "hgx_h100_switch.txt"))
+    assert list(functions) == ["0000:16:00.0", "0000:17:00.0", "0000:17:01.0", "0000:18:00.0", "0000:19:00.0"]
+    nic = functions["0000:18:00.0"]
+    assert nic.port_type == "Endpoint"
+    assert nic.link_cap == lspci_vvv.Link(32.0, 16, False)
+    assert nic.link_sta == lspci_vvv.Link(32.0, 16, False)
+    assert (nic.max_payload, nic.max_read_req, nic.numa_node, nic.driver) == (256, 4096, 0, "mlx5_core")
+    assert not nic.link_downgraded
+    assert functions["0000:19:00.0"].driver == "nvidia"
+    assert functions["0000:19:00.0"].max_read_req == 512
+
+
+def test_switch_ports_bus_ranges_and_acs():
+    functions = lspci_vvv.parse(fixture("lspci_vvv", "hgx_h100_switch.txt"))
+    up, down_nic = functions["0000:16:00.0"], functions["0000:17:00.0"]
+    assert (up.port_type, up.bus_range, up.acs_ctl) == ("Upstream Port", (0x17, 0x19), None)
+    assert down_nic.port_type == "Downstream Port" and down_nic.bus_range == (0x18, 0x18)
+    assert down_nic.acs_ctl == {f: False for f in ("SrcValid", "TransBlk", "ReqRedir", "CmpltRedir", "UpstreamFwd",
+                                                   "EgressCtrl", "DirectTrans")}
+    above = lspci_vvv.downstream_ports_above(functions, "18:00.0")
+    assert [p.slot for p in above] == ["0000:17:00.0"]
+    assert [p.slot for p in lspci_vvv.downstream_ports_above(functions, "0000:19:00.0")] == ["0000:17:01.0"]
+
+
+def test_downgraded_mark_and_acs_flags():
+    text = fixture("lspci_vvv", "hgx_h100_switch.txt")
+    text = text.replace("LnkSta:\tSpeed 32GT/s (ok), Width x16 (ok)\n\t\t\tTrErr- Train- SlotClk+ DLActive- BWMgmt-",
+                        "LnkSta:\tSpeed 16GT/s (downgraded), Width x16 (ok)\n\t\t\tTrErr- Train- SlotClk+ DLActive- BWMgmt-", 1)
+    text = text.replace("ACSCtl:\tSrcValid- TransBlk- ReqRedir- CmpltRedir-", "ACSCtl:\tSrcValid+ TransBlk- ReqRedir+ CmpltRedir+", 1)
+    functions = lspci_vvv.parse(text)
+    nic = functions["0000:18:00.0"]
+    assert nic.link_sta == lspci_vvv.Link(16.0, 16, True) and nic.link_downgraded
+    acs = functions["0000:17:00.0"].acs_ctl
+    assert [k for k, v in acs.items() if v] == ["SrcValid", "ReqRedir", "CmpltRedir"]
+
+
+def test_old_pciutils_without_marks_and_access_denied():
+    functions = lspci_vvv.parse(fixture("lspci_vvv", "legacy_pciutils_3_5.txt"))
+    cx6 = functions["0000:3b:00.0"]
+    assert cx6.link_cap == lspci_vvv.Link(16.0, 16, False)
+    assert cx6.link_sta == lspci_vvv.Link(8.0, 8, False)
+    assert cx6.link_downgraded  # below LnkCap, even without the "(downgraded)" mark
+    assert cx6.max_read_req == 512
+    gpu = functions["0000:af:00.0"]
+    assert gpu.access_denied and gpu.link_sta is None and gpu.numa_node == 1
+
+
+def test_crlf_gives_the_same_result():
+    text = fixture("lspci_vvv", "hgx_h100_switch.txt")
+    assert lspci_vvv.parse(text.replace("\n", "\r\n")) == lspci_vvv.parse(text)
+
+
+def test_normalise_slot():
+    assert lspci_vvv.normalise_slot("00000000:5E:00.0") == "0000:5e:00.0"
+    assert lspci_vvv.normalise_slot("5e:00.0") == "0000:5e:00.0"
+
+
+def test_truncated_output_raises_naming_the_device():
+    text = fixture("lspci_vvv", "hgx_h100_switch.txt")
+    cut_at = text.index("\t\tLnkSta:", text.index("0000:18:00.0"))
+    with pytest.raises(ParseError, match="0000:18:00.0"):
+        lspci_vvv.parse(text[:cut_at])
+
+
+def test_cut_field_raises_with_the_line():
+    text = fixture("lspci_vvv", "hgx_h100_switch.txt").replace("LnkSta:\tSpeed 32GT/s (ok), Width x16 (ok)",
+                                                               "LnkSta:\tSpeed 32G", 1)
+    with pytest.raises(ParseError, match=r"line \d+: cannot read speed and width from 'LnkSta:\\tSpeed 32G'"):
+        lspci_vvv.parse(text)
+
+
+def test_garbage_line_raises():
+    with pytest.raises(ParseError, match="not the start of an `lspci -vvv` block: 'pcilib: Cannot open /proc/bus/pci'"):
+        lspci_vvv.parse("pcilib: Cannot open /proc/bus/pci\n\n")

@@ -1,0 +1,56 @@
+import pytest
+
+from bringup.parsers import ParseError, nvidia_smi_topo
+from tests.parsers.platform_fixtures import fixture
+
+
+def test_h100_matrix_with_nic_legend():
+    topo = nvidia_smi_topo.parse(fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt"))
+    assert topo.devices[:9] == ["GPU0", "GPU1", "GPU2", "GPU3", "GPU4", "GPU5", "GPU6", "GPU7", "mlx5_0"]
+    assert topo.devices[-1] == "mlx5_9"
+    assert topo.gpus == [f"GPU{i}" for i in range(8)]
+    assert topo.link("GPU0", "mlx5_0") == "PIX"
+    assert topo.link("GPU0", "mlx5_1") == "NODE"
+    assert topo.link("GPU0", "mlx5_4") == "SYS"
+    assert topo.link("GPU0", "GPU7") == "NV18"
+    assert topo.link("mlx5_8", "mlx5_9") == "PIX"
+    assert topo.link("GPU3", "GPU3") == "X"
+    assert topo.cpu_affinity["GPU5"] == "56-111,168-223"
+    assert topo.numa_affinity["GPU5"] == "1"
+
+
+def test_old_layout_names_nic_columns_by_device():
+    topo = nvidia_smi_topo.parse(fixture("nvidia_smi_topo", "driver450_device_columns.txt"))
+    assert topo.devices == ["GPU0", "GPU1", "mlx5_0", "mlx5_1"]
+    assert topo.link("GPU1", "mlx5_1") == "PXB" and topo.link("GPU0", "mlx5_1") == "SYS"
+    assert topo.numa_affinity == {"GPU0": "0", "GPU1": "1"}
+
+
+def test_crlf_and_srun_prefix():
+    text = fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt")
+    noisy = "".join(f"0: {line}\r\n" for line in text.split("\n"))
+    assert nvidia_smi_topo.parse(noisy).link("GPU6", "mlx5_6") == "PIX"
+
+
+def test_unknown_pair_names_devices():
+    topo = nvidia_smi_topo.parse(fixture("nvidia_smi_topo", "driver450_device_columns.txt"))
+    with pytest.raises(KeyError, match="mlx5_7"):
+        topo.link("GPU0", "mlx5_7")
+
+
+def test_truncated_matrix_raises():
+    text = fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt")
+    with pytest.raises(ParseError, match="NIC Legend"):
+        nvidia_smi_topo.parse(text[: text.index("NIC3\t")])
+
+
+def test_short_row_raises_with_line():
+    text = fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt")
+    row = next(line for line in text.split("\n") if line.startswith("GPU4\t"))
+    with pytest.raises(ParseError, match=r"line 6 is not a matrix row over 18 devices"):
+        nvidia_smi_topo.parse(text.replace(row, row[:30]))
+
+
+def test_no_matrix_raises():
+    with pytest.raises(ParseError, match="no matrix header"):
+        nvidia_smi_topo.parse("Failed to initialize NVML: Driver/library version mismatch\n")

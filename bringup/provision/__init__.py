@@ -58,11 +58,12 @@ def _run_dir(root: Path, cluster_name: str, meta: dict[str, Any]) -> RunDir:
 
 def provision(inventory: str, *, check: bool = False, diff: bool = False, limit: str | None = None,
               tags: str | None = None, skip_tags: str | None = None, extravars: dict[str, Any] | None = None,
-              reports_root: Path = REPORTS_ROOT, out: TextIO = sys.stdout, forks: int = 16) -> Outcome:
+              reports_root: Path = REPORTS_ROOT, out: TextIO | None = None, forks: int = 16) -> Outcome:
     """Validate the inventory, run the design's playbook, write the run directory. Raises InventoryError
     (nothing touched) on a bad inventory."""
     import ansible_runner
 
+    out = out or sys.stdout
     cluster = load_inventory(inventory)
     playbook = playbook_for(cluster.design.slug)
     source = ansible_source(cluster.path)

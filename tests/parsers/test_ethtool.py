@@ -1,0 +1,31 @@
+import pytest
+
+from bringup.parsers import ParseError, ethtool
+from tests.parsers.platform_fixtures import cut, fixture
+
+
+def test_cx7_at_400g():
+    link = ethtool.parse(fixture("ethtool", "cx7_400g.txt"))
+    assert (link.netdev, link.speed_mbps, link.duplex, link.link_detected) == ("enp24s0np0", 400000, "Full", True)
+    assert link.fields["Lanes"] == "4"
+    assert link.fields["Supported link modes"].split()[-1] == "400000baseDR4/Full"  # continuation lines joined
+
+
+def test_lab_veth_reports_10g():
+    link = ethtool.parse(fixture("ethtool", "veth_lab.txt"))
+    assert (link.speed_mbps, link.duplex, link.fields["Port"]) == (10000, "Full", "Twisted Pair")
+
+
+def test_link_down_with_crlf():
+    link = ethtool.parse(fixture("ethtool", "link_down_crlf.txt"))
+    assert (link.netdev, link.speed_mbps, link.duplex, link.link_detected) == ("enp42s0np0", None, None, False)
+
+
+def test_truncated_raises():
+    with pytest.raises(ParseError, match="no 'Link detected' line for enp24s0np0"):
+        ethtool.parse(cut(fixture("ethtool", "cx7_400g.txt")))
+
+
+def test_garbled_header_raises():
+    with pytest.raises(ParseError, match="line 1 should be 'Settings for <if>:', got 'Cannot get device settings"):
+        ethtool.parse("Cannot get device settings: No such device\n")

@@ -1,0 +1,25 @@
+import pytest
+
+from bringup.parsers import ParseError, ip_link
+from tests.parsers.platform_fixtures import cut, fixture
+
+
+def test_lab_veth():
+    link = ip_link.parse(fixture("ip_link", "veth_lab.json"))["enp24s0np0"]
+    assert (link.mtu, link.operstate, link.kind, link.up, link.vfs) == (9000, "UP", "veth", True, ())
+
+
+def test_pf_with_vfs():
+    link = ip_link.parse(fixture("ip_link", "cx7_sriov.json"))["enp24s0np0"]
+    assert [(vf["vf"], vf["address"], vf["link_state"]) for vf in link.vfs] == [
+        (0, "1e:6c:01:00:00:00", "auto"), (1, "00:00:00:00:00:00", "disable")]
+
+
+def test_truncated_raises():
+    with pytest.raises(ParseError, match=r"`ip -j link show` JSON broken at line 1 \(Unterminated string"):
+        ip_link.parse(cut(fixture("ip_link", "veth_lab.json")))
+
+
+def test_not_a_list_raises():
+    with pytest.raises(ParseError, match="not an array of objects"):
+        ip_link.parse('{"ifname": "lo"}')

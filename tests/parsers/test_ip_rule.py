@@ -1,0 +1,21 @@
+import pytest
+
+from bringup.parsers import ParseError, ip_rule
+from tests.parsers.platform_fixtures import fixture
+
+
+def test_rail_rules():
+    rules = ip_rule.parse(fixture("ip_rule", "rail_rules.json"))
+    assert [(r.priority, r.src, r.srclen, r.table) for r in rules] == [
+        (0, "all", None, "local"), (1001, "198.19.16.11", None, "101"), (1002, "198.19.17.0", 24, "102"),
+        (32766, "all", None, "main"), (32767, "all", None, "default")]
+
+
+def test_garbled_raises():
+    with pytest.raises(ParseError, match="entry without priority"):
+        ip_rule.parse('[{"src":"all","table":"main"}]')
+
+
+def test_truncated_raises():
+    with pytest.raises(ParseError, match="JSON broken at line 1"):
+        ip_rule.parse('[{"priority":0,"src":"all","table":"local"},{"prio')

@@ -16,17 +16,20 @@ if TYPE_CHECKING:
 TOPO = Probe("topo", "nvidia-smi topo -m")
 NVIDIA_VERSION = Probe("nvidia-version", "cat /proc/driver/nvidia/version")
 MODULES = Probe("modules", "cat /proc/modules")
-KERNEL = Probe("gdr-kernel", "uname -r")
+# The kernel release for the DMA-BUF rule. Not `uname -r`: L6 records that command, and a replayed run serves
+# one recording per command string, so each layer asks with its own command.
+KERNEL = Probe("gdr-kernel", "cat /proc/sys/kernel/osrelease")
 # An absent /etc/nccl.conf sets nothing; printing nothing (rc 0) says exactly that.
 NCCL_CONF_COMMAND = "if [ -e /etc/nccl.conf ]; then cat /etc/nccl.conf; fi"
 # Only NCCL_* variables are recorded (the run directory keeps probe output; the rest of env may hold secrets).
 # grep exits 1 when nothing matches, which is a valid answer; 2 is an error.
 NCCL_ENV_COMMAND = "env | grep '^NCCL_'; test $? -le 1"
-NCCL_CONF = Probe("gdr-nccl-conf", NCCL_CONF_COMMAND)
-NCCL_ENV = Probe("gdr-nccl-env", NCCL_ENV_COMMAND)
+# L12 reads both in one listing: the file first, then the session's variables, which override it.
+NCCL_SETTINGS = Probe("gdr-nccl-settings", "if [ -e /etc/nccl.conf ]; then cat /etc/nccl.conf || exit 2; fi; "
+                                           "env | grep '^NCCL_'; test $? -le 1")
 
 
 def plan(node: "Node") -> list[Probe]:
     if not node.hardware.gpus:
         return []
-    return [TOPO, NVIDIA_VERSION, MODULES, KERNEL, NCCL_CONF, NCCL_ENV]
+    return [TOPO, NVIDIA_VERSION, MODULES, KERNEL, NCCL_SETTINGS]

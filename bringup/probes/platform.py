@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from bringup.model import Rail
 
 CMDLINE = Probe("cmdline", "cat /proc/cmdline")
-DMESG = Probe("dmesg-iommu", "dmesg")
+# Boot messages without timestamps (L11 reads `dmesg` with them for Xid events; one command per layer keeps
+# replayed runs unambiguous).
+DMESG = Probe("dmesg-iommu", "dmesg --notime")
 LSPCI_VVV = Probe("lspci-vvv", "lspci -D -vvv")
 # pcie.link.gen.max is "the maximum generation possible with this GPU and system configuration"
 # (nvidia-smi --help-query-gpu); the current generation drops when a GPU idles, so it is not compared.

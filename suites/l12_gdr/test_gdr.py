@@ -51,7 +51,7 @@ def test_gdr_kernel_path_present(node, facts, check):
 
 def test_nccl_gdr_level_not_overridden(node, facts, check):
     _needs_gpus(node)
-    settings = {**facts.parsed("gdr-nccl-conf", nccl_conf.parse), **facts.parsed("gdr-nccl-env", nccl_conf.parse)}
+    settings = facts.parsed("gdr-nccl-settings", nccl_conf.parse)  # /etc/nccl.conf, then env (later wins)
     forbidden = expect.declared(node, "nccl_gdr_forbidden_env")
     found = {k: settings[k] for k in forbidden.value if k in settings}
     check.record(found or "unset", "unset")

@@ -9,6 +9,7 @@ platform_blocks.py; values that differ per node (serials, UUIDs) go to captures/
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -663,7 +664,7 @@ def dcgm_json() -> str:
 
 def main() -> None:
     write("common", "cmdline", CMDLINE + "\n")
-    write("common", "dmesg-iommu", dmesg_boot())
+    write("common", "dmesg-iommu", re.sub(r"(?m)^\[ *\d+\.\d+\] ", "", dmesg_boot()))
     write("common", "lspci-vvv", lspci_vvv())
     write("common", "gpu-pcie", gpu_pcie())
     for rail in range(8):
@@ -681,9 +682,9 @@ def main() -> None:
           "GCC version:  gcc version 11.4.0 (Ubuntu 11.4.0-1ubuntu1~22.04) \n")
     write("common", "modules", MODULES)
     write("common", "gdr-kernel", KERNEL + "\n")
-    for prefix in ("gdr-", ""):
-        write("common", f"{prefix}nccl-conf", NCCL_CONF)
-        write("common", f"{prefix}nccl-env", "")
+    write("common", "gdr-nccl-settings", NCCL_CONF)  # the session sets no NCCL_* variable
+    write("common", "nccl-conf", NCCL_CONF)
+    write("common", "nccl-env", "")
     write("common", "nccl-version", "NCCL version 2.21.5+cuda12.4\n")
     write("common", "ucx-version", UCX_VERSION)
     write("common", "ucx-devices", UCX_HEAD + "".join(UCX_DEVICE.format(dev=f"mlx5_{i}", index=i) for i in range(10)))

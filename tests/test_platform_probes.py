@@ -1,0 +1,53 @@
+"""Probe plans of layers 2, 11, 12, 13: quoting, skips for absent subjects, and replay-safe commands."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from bringup.inventory import load_inventory
+from bringup.probes import commlibs, gdr, gpu, plan_for, platform, registered_layers
+
+H100 = Path(__file__).resolve().parent / "scenarios" / "h100" / "inventory"
+
+
+def _node(name="node01", inventory=H100):
+    return load_inventory(str(inventory)).node(name)
+
+
+def test_every_layer_asks_with_its_own_commands():
+    """A replayed run serves one recording per command string, so a command two layers share would let one
+    layer's (faulted) output leak into the other's checks."""
+    node = _node()
+    owner: dict[str, int] = {}
+    for layer in registered_layers():
+        for probe in plan_for(node, layer):
+            assert owner.setdefault(probe.command, layer) == layer, \
+                f"`{probe.command}` is probed by layers {owner[probe.command]} and {layer}"
+
+
+def test_mlxconfig_address_is_quoted_per_rail():
+    node = _node()
+    probes = {p.key: p.command for p in platform.plan(node)}
+    for rail in node.rails:
+        command = probes[f"mlxconfig@{rail.name}"]
+        assert shlex.split(command) == ["mlxconfig", "-d", rail.pci, "q"]
+
+
+def test_gpu_probes_follow_declared_gpus():
+    node = _node()
+    assert {p.key for p in gpu.plan(node)} == {"nvidia-smi-xml", "nvlink", "fabricmanager", "dmesg-xid", "dcgmi-diag"}
+    assert "gpu-pcie" in {p.key for p in platform.plan(node)}
+    local = load_inventory("local").nodes[0]
+    assert gpu.plan(local) == [] and gdr.plan(local) == [] and commlibs.plan(local) == []
+    assert "gpu-pcie" not in {p.key for p in platform.plan(local)}
+
+
+def test_dcgm_level_comes_from_policy():
+    assert gpu.dcgm_probe(_node()).command == "dcgmi diag -r 1 -j"
+
+
+def test_comm_libs_live_in_the_image_on_kubernetes_designs():
+    node = load_inventory(str(H100), "k8s-sriov-roce").nodes[0]
+    assert not commlibs.host_libraries(node) and commlibs.plan(node) == []
+    assert commlibs.host_libraries(_node())

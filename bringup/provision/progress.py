@@ -35,7 +35,9 @@ class Failure:
 
 
 def _message(result: dict[str, Any]) -> str:
-    for key in ("msg", "stderr", "reason"):
+    # A failed command's msg is only "non-zero return code": its stderr says why.
+    keys = ("stderr", "msg", "reason") if result.get("stderr") else ("msg", "reason")
+    for key in keys:
         value = result.get(key)
         if value:
             text = str(value).strip().splitlines()

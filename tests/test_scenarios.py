@@ -32,3 +32,38 @@ def test_fault_fails_only_its_check(fault_file, healthy, tmp_path):
     records, proc = replay(run, tmp_path / "reports")
     failed = sorted(r["name"] for r in records if r["outcome"] in ("failed", "error"))
     assert failed == sorted(fault["failed"]), proc.stdout[-3000:]
+
+
+# D1 (k8s-sriov-roce): the SR-IOV variant of the same nodes. Only the network layers are recorded for it
+# (tests/scenarios/h100_sriov/README.md), so the run is limited to them.
+SRIOV_LAYERS = [3, 4, 5, 7, 8, 9, 10]
+SRIOV_FAULTS = sorted((SCENARIOS / "h100_sriov" / "faults").glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def healthy_sriov(tmp_path_factory):
+    from bringup.probe.recording import assemble
+
+    base = SCENARIOS / "h100_sriov"
+    return assemble(base / "inventory", base / "captures", tmp_path_factory.mktemp("h100_sriov") / "run",
+                    layers=SRIOV_LAYERS)
+
+
+def test_healthy_h100_sriov_passes_every_network_check(healthy_sriov, tmp_path):
+    records, proc = replay(healthy_sriov, tmp_path, "--layers", ",".join(map(str, SRIOV_LAYERS)))
+    bad = [(r["name"], r["message"]) for r in records if r["outcome"] in ("failed", "error")]
+    assert not bad, proc.stdout[-3000:]
+    assert any(r["outcome"] == "passed" and r["layer"] == 10 for r in records)
+
+
+@pytest.mark.parametrize("fault_file", SRIOV_FAULTS, ids=[f.stem for f in SRIOV_FAULTS])
+def test_sriov_fault_fails_only_its_check(fault_file, healthy_sriov, tmp_path):
+    import shutil
+
+    fault = load_fault(fault_file)
+    run = tmp_path / "run"
+    shutil.copytree(healthy_sriov, run)
+    apply_fault(run, fault)
+    records, proc = replay(run, tmp_path / "reports", "--layers", ",".join(map(str, SRIOV_LAYERS)))
+    failed = sorted(r["name"] for r in records if r["outcome"] in ("failed", "error"))
+    assert failed == sorted(fault["failed"]), proc.stdout[-3000:]

@@ -354,7 +354,8 @@ def write(scenario: str) -> None:
         (common / f"roce_tos-{rail.name}.out").write_text(f"{cm}/default_roce_tos:106\n")
         (common / f"pause-{rail.name}.out").write_text(PAUSE.format(netdev=rail.netdev))
         (common / f"rings-{rail.name}.out").write_text(RINGS.format(netdev=rail.netdev))
-    (common / "rdma-system.out").write_text(_j([{"netns": "shared", "copy-on-fork": True}]))
+    netns = "exclusive" if cluster.design.sriov else "shared"  # layers.md §3: D1 isolates RDMA per pod
+    (common / "rdma-system.out").write_text(_j([{"netns": netns, "copy-on-fork": True}]))
     (common / "rdma-link.out").write_text(_j([
         {"ifindex": i, "ifname": r.rdma_device, "port": 1, "state": "ACTIVE", "physical_state": "LINK_UP",
          "netdev": r.netdev, "netdev_index": 4 + i} for i, r in enumerate(first.rails)]))

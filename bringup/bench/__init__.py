@@ -1,0 +1,1 @@
+"""Benchmark-side helpers: launchers, runners, counter snapshots, baselines (architecture.md)."""

@@ -1,0 +1,46 @@
+"""netcheck.vendor_output: a missing MLNX_OFED/DOCA interface fails on a DOCA node and skips on an inbox one."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from bringup import netcheck
+from bringup.parsers import mlnx_qos
+from bringup.probe.batch import CommandResult
+from bringup.probe.prober import ProbeError, ProbeSet
+
+
+def _facts(rc, stdout="", stderr=""):
+    command = "mlnx_qos -i enp24s0np0"
+    return ProbeSet("node05", 8, {"mlnx_qos-rail0": CommandResult(command, rc, stdout, stderr)})
+
+
+def _node(stack):
+    return SimpleNamespace(name="node05", vars={"bringup_nic_stack": stack} if stack else {})
+
+
+def test_missing_tool_fails_on_doca():
+    with pytest.raises(ProbeError, match="mlnx_qos not installed on node05"):
+        netcheck.vendor_output(_facts(127, stderr="sh: 1: mlnx_qos: not found\n"), _node("doca"), "mlnx_qos-rail0",
+                               mlnx_qos.parse, "mlnx_qos")
+
+
+@pytest.mark.parametrize("stack", ["inbox", None])
+def test_missing_tool_skips_on_inbox(stack):
+    with pytest.raises(pytest.skip.Exception, match=f"nic_stack {stack or 'unset'}"):
+        netcheck.vendor_output(_facts(127), _node(stack), "mlnx_qos-rail0", mlnx_qos.parse, "mlnx_qos")
+
+
+def test_missing_sysfs_file_fails_on_doca():
+    facts = ProbeSet("node05", 8, {"ecn-rail0": CommandResult(
+        "grep -H . /sys/class/net/x/ecn/roce_np/enable/*", 2, "",
+        "grep: /sys/class/net/x/ecn/roce_np/enable/*: No such file or directory\n")})
+    with pytest.raises(ProbeError, match="ECN sysfs missing on node05 .* No such file or directory"):
+        netcheck.vendor_output(facts, _node("doca"), "ecn-rail0", lambda t: t, "ECN sysfs")
+
+
+def test_present_tool_is_parsed():
+    qos = netcheck.vendor_output(_facts(0, "Priority trust state: dscp\nPFC configuration:\n"
+                                           "\tenabled 0 0 0 1 0 0 0 0\n"), _node("doca"), "mlnx_qos-rail0",
+                                 mlnx_qos.parse, "mlnx_qos")
+    assert (qos.trust, qos.pfc_enabled) == ("dscp", [0, 0, 0, 1, 0, 0, 0, 0])

@@ -98,3 +98,12 @@ def test_rail_plan_filter():
         {"name": "rail1", "netdev": "eth2", "ip": "198.18.2.11", "prefixlen": 24, "network": "198.18.2.0/24",
          "table": 102, "priority": 1001, "mtu": 4200, "probe": "198.18.2.1"},
     ]
+
+
+def test_readme_roles_table_matches_the_roles():
+    from bringup.provision.roles_table import BEGIN, END, markdown
+
+    readme = (PLAYBOOKS.parent / "README.md").read_text()
+    assert BEGIN in readme and END in readme, "README's Provisioning section lost its roles table"
+    shown = readme[readme.index(BEGIN):readme.index(END) + len(END)]
+    assert shown == markdown(), "README roles table is stale: python3 -m bringup.provision.roles_table"

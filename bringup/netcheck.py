@@ -12,6 +12,7 @@ from typing import Any, Callable
 import pytest
 
 from bringup import expect
+from bringup.parsers import dcb, mlnx_qos
 from bringup.probe.prober import ProbeError, ProbeSet
 
 
@@ -53,3 +54,12 @@ def vendor_output(facts: ProbeSet, node, key: str, parser: Callable[[str], Any],
 def rail_fleet(fleet, rail, extract: Callable[[ProbeSet, Any], Any]) -> dict[str, Any]:
     """{node: value} of this rail (same rail name) on every node that answered."""
     return fleet(lambda f: extract(f, rail))
+
+
+def qos_settings(facts: ProbeSet, node, rail):
+    """Trust, DSCP map and PFC of a rail: ``mlnx_qos``, or on a host without it whose inventory does not
+    declare DOCA, the iproute2 ``dcb`` equivalent (both answer .trust, .prio_of_dscp(), .pfc_enabled)."""
+    if facts.result(f"mlnx_qos-{rail.name}").not_found and nic_stack(node) != "doca":
+        pfc = facts.parsed(f"dcb-pfc-{rail.name}", dcb.parse).pfc
+        return dcb.Dcb(pfc, facts.parsed(f"dcb-app-{rail.name}", dcb.parse).dscp_prio)
+    return vendor_output(facts, node, f"mlnx_qos-{rail.name}", mlnx_qos.parse, "mlnx_qos")

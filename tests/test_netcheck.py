@@ -44,3 +44,29 @@ def test_present_tool_is_parsed():
                                            "\tenabled 0 0 0 1 0 0 0 0\n"), _node("doca"), "mlnx_qos-rail0",
                                  mlnx_qos.parse, "mlnx_qos")
     assert (qos.trust, qos.pfc_enabled) == ("dscp", [0, 0, 0, 1, 0, 0, 0, 0])
+
+
+def _rail():
+    return SimpleNamespace(name="rail0", netdev="enp24s0np0")
+
+
+def _qos_facts(mlnx_rc, pfc="prio-pfc 0:off 1:off 2:off 3:on 4:off 5:off 6:off 7:off \n",
+               app="dscp-prio 24:3 25:3 26:3 27:3 28:3 29:3 30:3 31:3 \n"):
+    return ProbeSet("node05", 8, {
+        "mlnx_qos-rail0": CommandResult("mlnx_qos -i enp24s0np0", mlnx_rc, "", "sh: 1: mlnx_qos: not found\n"),
+        "dcb-pfc-rail0": CommandResult("dcb pfc show dev enp24s0np0 prio-pfc", 0, pfc, ""),
+        "dcb-app-rail0": CommandResult("dcb -N app show dev enp24s0np0 dscp-prio", 0, app, "")})
+
+
+def test_inbox_host_without_mlnx_qos_reads_dcb():
+    qos = netcheck.qos_settings(_qos_facts(127), _node("inbox"), _rail())
+    assert (qos.trust, qos.prio_of_dscp(26), qos.pfc_enabled) == ("dscp", 3, [0, 0, 0, 1, 0, 0, 0, 0])
+
+
+def test_inbox_host_with_empty_dscp_map_trusts_pcp():
+    assert netcheck.qos_settings(_qos_facts(127, app="dscp-prio \n"), _node(None), _rail()).trust == "pcp"
+
+
+def test_doca_host_without_mlnx_qos_does_not_fall_back():
+    with pytest.raises(ProbeError, match="mlnx_qos not installed on node05"):
+        netcheck.qos_settings(_qos_facts(127), _node("doca"), _rail())

@@ -24,6 +24,7 @@ _MODULES = (
     "timedatectl",
     "ulimit",
     # network layers (issue 5): L3 links, L4, L7 RDMA, L8 QoS, L9 routing, L10 SR-IOV
+    "dcb",
     "devlink_eswitch",
     "ecn_sysfs",
     "ethtool",

@@ -26,6 +26,13 @@ def ecn(rail) -> Probe:
                                      f"{base}/roce_np/cnp_dscp {base}/roce_np/cnp_802p_prio")
 
 
+def dcb(rail) -> list[Probe]:
+    """iproute2 ``dcb``: the PFC and DSCP map of an inbox-driver host, which has no mlnx_qos."""
+    q = quote(rail.netdev)
+    return [Probe(f"dcb-pfc-{rail.name}", f"dcb pfc show dev {q} prio-pfc"),
+            Probe(f"dcb-app-{rail.name}", f"dcb -N app show dev {q} dscp-prio")]
+
+
 def traffic_class(rail) -> Probe:
     return Probe(f"traffic_class-{rail.name}",
                  f"cat {quote(f'/sys/class/infiniband/{rail.rdma_device}/tc/1/traffic_class')}")
@@ -45,4 +52,6 @@ def plan(node: "Node") -> list[Probe]:
         if rail.rdma_device:
             probes += [mlnx_qos(rail), ecn(rail), traffic_class(rail),
                        rdma_cm(rail, "default_roce_tos", "roce_tos"), pause(rail), rings(rail)]
+            if node.vars.get("bringup_nic_stack") != "doca":  # mlnx_qos may be absent: read dcb as well
+                probes += dcb(rail)
     return probes

@@ -2,15 +2,16 @@
 
 Every expected value is the inventory's bringup_fabric (else bringup_expect, else bringup/policy.yml); CNP
 marking has no policy default, so without a declared value the fleet majority rules. mlnx_qos and the ECN
-sysfs files are MLNX_OFED/DOCA interfaces: missing on a DOCA node they fail, on an inbox node they skip.
+sysfs files are MLNX_OFED/DOCA interfaces: missing on a DOCA node they fail; on an inbox node the trust/PFC
+checks read iproute2 `dcb` instead, and the ECN/traffic-class checks skip (no inbox equivalent).
 """
 
 from bringup import expect, netcheck
-from bringup.parsers import ecn_sysfs, ethtool_pause, ethtool_rings, mlnx_qos, rdma_cm, traffic_class
+from bringup.parsers import ecn_sysfs, ethtool_pause, ethtool_rings, rdma_cm, traffic_class
 
 
 def _qos(facts, node, rail):
-    return netcheck.vendor_output(facts, node, f"mlnx_qos-{rail.name}", mlnx_qos.parse, "mlnx_qos")
+    return netcheck.qos_settings(facts, node, rail)
 
 
 def _ecn(facts, node, rail):

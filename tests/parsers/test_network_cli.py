@@ -21,7 +21,7 @@ CASES = [
     ("mlnx_qos", "mlnx_qos/doca_dscp.txt"), ("ecn-sysfs", "ecn_sysfs/enp24s0np0.txt"),
     ("rdma_cm-configfs", "rdma_cm/mlx5_0.txt"), ("traffic_class", "traffic_class/global.txt"),
     ("mlxlink", "mlxlink/cx7_400g_color.txt"), ("ping", "ping/ok_9000.txt"),
-    ("devlink-eswitch", "devlink_eswitch/legacy.json"),
+    ("devlink-eswitch", "devlink_eswitch/legacy.json"), ("dcb", "dcb/pfc_full.txt"),
 ]
 
 

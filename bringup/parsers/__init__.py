@@ -66,6 +66,7 @@ _MODULES = (
     "nvidia_version",
     "ofed_info",
     "ompi_info",
+    "pci_link_sysfs",
     "proc_cmdline",
     "proc_modules",
     "ucx_info_devices",

@@ -30,6 +30,15 @@ def mlxconfig_key(rail: "Rail") -> str:
     return f"mlxconfig@{rail.name}"
 
 
+def link_sysfs_key(rail: "Rail") -> str:
+    return f"pcie-sysfs@{rail.name}"
+
+
+# The kernel's own view of the link (drivers/pci/pci-sysfs.c): readable without root and without pciutils,
+# so the link check still answers where `lspci -vvv` cannot.
+LINK_FILES = "current_link_speed current_link_width max_link_speed max_link_width"
+
+
 def plan(node: "Node") -> list[Probe]:
     probes = [CMDLINE, DMESG, LSPCI_VVV]
     if node.hardware.gpus:
@@ -37,4 +46,6 @@ def plan(node: "Node") -> list[Probe]:
     for rail in node.rails:
         if rail.pci:
             probes.append(Probe(mlxconfig_key(rail), f"mlxconfig -d {shlex.quote(rail.pci)} q"))
+            folder = shlex.quote(f"/sys/bus/pci/devices/{rail.pci}")
+            probes.append(Probe(link_sysfs_key(rail), f"cd {folder} && grep -H . {LINK_FILES}"))
     return probes

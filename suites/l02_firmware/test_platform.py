@@ -6,8 +6,8 @@ in passthrough mode; bare-metal GPUDirect wants passthrough or no IOMMU.
 import pytest
 
 from bringup import expect
-from bringup.parsers import dmesg, lspci_vvv, mlxconfig, nvidia_smi_query, proc_cmdline
-from bringup.probes.platform import GPU_PCIE_FIELDS, mlxconfig_key
+from bringup.parsers import dmesg, lspci_vvv, mlxconfig, nvidia_smi_query, pci_link_sysfs, proc_cmdline
+from bringup.probes.platform import GPU_PCIE_FIELDS, link_sysfs_key, mlxconfig_key
 
 # PCIe base specification: the transfer rate of each generation, in GT/s.
 GEN_GTS = {1: 2.5, 2: 5.0, 3: 8.0, 4: 16.0, 5: 32.0, 6: 64.0}
@@ -76,22 +76,32 @@ def test_iommu_state_matches_design(node, facts, check):
             f"the IOMMU translates DMA (default domain {state.default_domain}) on {node.name}: {evidence}"
 
 
-def _link_check(what, fn, check, node):
-    gen, width = expect.declared(node, "pcie_link_gen"), expect.declared(node, "pcie_link_width")
-    sta = fn.link_sta
-    assert sta is not None, f"{what} {fn.slot}: no LnkSta in `lspci -vvv`"
-    check.record(f"{sta.speed_gts}GT/s x{sta.width}{' (downgraded)' if fn.link_downgraded else ''}",
-                 f"{GEN_GTS[gen.value]}GT/s x{width.value}")
-    assert not fn.link_downgraded, (f"{what} {fn.slot} link downgraded: running {sta.speed_gts}GT/s x{sta.width}, "
-                                    f"capable of {fn.link_cap.speed_gts}GT/s x{fn.link_cap.width}")
-    assert sta.speed_gts == GEN_GTS[gen.value], f"{what} {fn.slot}: {sta.speed_gts}GT/s, not Gen{gen.value} ({gen.source})"
-    assert sta.width == width.value, f"{what} {fn.slot}: x{sta.width}, not x{width.value} ({width.source})"
+def _nic_link(node, rail, facts):
+    """(speed GT/s, width, downgraded, capability text, source) from `lspci -vvv`, or from sysfs where lspci is
+    missing or ran without root."""
+    result = facts.result("lspci-vvv")
+    fn = None
+    if not result.not_found:
+        fn = _pci(facts).get(lspci_vvv.normalise_slot(rail.pci))
+    if fn is not None and not fn.access_denied and fn.link_sta is not None:
+        cap = fn.link_cap
+        return fn.link_sta.speed_gts, fn.link_sta.width, fn.link_downgraded, \
+            f"{cap.speed_gts}GT/s x{cap.width}" if cap else "?", "lspci"
+    link = facts.parsed(link_sysfs_key(rail), pci_link_sysfs.parse)
+    return link.speed_gts, link.width, link.downgraded, f"{link.max_speed_gts}GT/s x{link.max_width}", "sysfs"
 
 
 def test_nic_pcie_link_full_speed(node, rail, facts, check):
     if not rail.pci:
         pytest.skip(f"inventory declares no PCI address for {node.name} {rail.name}")
-    _link_check(f"{rail.name} NIC", _function(node, _pci(facts), rail.pci, f"{rail.name} NIC"), check, node)
+    gen, width = expect.declared(node, "pcie_link_gen"), expect.declared(node, "pcie_link_width")
+    speed, lanes, downgraded, capable, source = _nic_link(node, rail, facts)
+    what = f"{rail.name} NIC {rail.pci}"
+    check.record(f"{speed}GT/s x{lanes}{' (downgraded)' if downgraded else ''} ({source})",
+                 f"{GEN_GTS[gen.value]}GT/s x{width.value}")
+    assert not downgraded, f"{what} link downgraded: running {speed}GT/s x{lanes}, capable of {capable} ({source})"
+    assert speed == GEN_GTS[gen.value], f"{what}: {speed}GT/s, not Gen{gen.value} ({gen.source})"
+    assert lanes == width.value, f"{what}: x{lanes}, not x{width.value} ({width.source})"
 
 
 def test_gpu_pcie_link_full_speed(node, gpu, facts, check):

@@ -19,7 +19,7 @@ CASES = [
     ("ucx_info-v", "ucx_info/version_ucx116.txt"), ("ucx_info-d", "ucx_info/devices_ucx116.txt"),
     ("ompi_info", "ompi_info/listing_4_1_5.txt"), ("nccl-version", "nccl_version/job_log.txt"),
     ("nccl-conf", "nccl_conf/site_nccl_conf.txt"), ("proc-driver-nvidia-version", "nvidia_version/open_535.txt"),
-    ("proc-modules", "proc_modules/peermem_loaded.txt"),
+    ("proc-modules", "proc_modules/peermem_loaded.txt"), ("pci-link-sysfs", "pci_link_sysfs/cx7_gen5_x16.txt"),
 ]
 
 

@@ -50,6 +50,10 @@ def lspci_vvv() -> str:
     return "".join(blocks)
 
 
+PCIE_SYSFS = ("current_link_speed:32.0 GT/s PCIe\ncurrent_link_width:16\n"
+              "max_link_speed:32.0 GT/s PCIe\nmax_link_width:16\n")
+
+
 def gpu_pcie() -> str:
     return "".join(f"{i}, 00000000:{bus + 1:02X}:00.0, 5, 16, 16\n" for i, bus in enumerate(BUSES))
 
@@ -669,6 +673,7 @@ def main() -> None:
     write("common", "gpu-pcie", gpu_pcie())
     for rail in range(8):
         write("common", f"mlxconfig@rail{rail}", mlxconfig(rail))
+        write("common", f"pcie-sysfs@rail{rail}", PCIE_SYSFS)
     for node, serial in NODES.items():
         write(node, "nvidia-smi-xml", smi_xml(serial))
         write(node, "nvlink", nvlink(serial))

@@ -107,3 +107,37 @@ def test_readme_roles_table_matches_the_roles():
     assert BEGIN in readme and END in readme, "README's Provisioning section lost its roles table"
     shown = readme[readme.index(BEGIN):readme.index(END) + len(END)]
     assert shown == markdown(), "README roles table is stale: python3 -m bringup.provision.roles_table"
+
+
+def test_roce_qos_parses_captured_connectx_output():
+    """roce_qos compares these values with the contract; the captures are a CX-7 rail of the H100 scenario."""
+    sys.path.insert(0, str(ROLES / "roce_qos" / "filter_plugins"))
+    try:
+        from qos_state import roce_qos_state
+    finally:
+        sys.path.pop(0)
+    captures = PLAYBOOKS.parent / "tests" / "scenarios" / "h100" / "captures" / "common"
+    read = lambda name: (captures / f"{name}-rail0.out").read_text()  # noqa: E731
+    state = roce_qos_state(read("mlnx_qos"), read("ecn"), read("pause") + "===\n" + read("rings"))
+    assert state["trust"] == "dscp"
+    assert state["pfc"] == "0,0,0,1,0,0,0,0"
+    assert state["pause"] == ["off", "off"]
+    assert state["rings"] == {"max": [8192, 8192], "current": [8192, 8192]}
+    assert state["files"]["/sys/class/net/enp24s0np0/ecn/roce_np/enable/3"] == "1"
+    assert state["files"]["/sys/class/net/enp24s0np0/ecn/roce_np/cnp_dscp"] == "48"
+    assert state["files"]["/sys/class/net/enp24s0np0/ecn/roce_np/cnp_802p_prio"] == "6"
+
+
+def test_roce_qos_parses_small_rings_and_pcp_trust():
+    sys.path.insert(0, str(ROLES / "roce_qos" / "filter_plugins"))
+    try:
+        from qos_state import roce_qos_state
+    finally:
+        sys.path.pop(0)
+    mlnx = "Priority trust state: pcp\nPFC configuration:\n\tpriority    0   1   2   3   4   5   6   7\n" \
+           "\tenabled     0   0   0   0   1   0   0   0\n"
+    eth = "RX:\t\ton\nTX:\t\toff\n===\nPre-set maximums:\nRX:\t\t8192\nRX Mini:\tn/a\nTX:\t\t8192\n" \
+          "Current hardware settings:\nRX:\t\t1024\nTX:\t\t1024\nTX Push:\toff\n"
+    state = roce_qos_state(mlnx, "", eth)
+    assert (state["trust"], state["pfc"], state["pause"]) == ("pcp", "0,0,0,0,1,0,0,0", ["on", "off"])
+    assert state["rings"] == {"max": [8192, 8192], "current": [1024, 1024]}

@@ -4,9 +4,9 @@ Each lab *machine* (a node or a switch) is three persistent namespaces bound und
 
 * a network namespace (``ip netns``: ``bringup-node01``, ``bringup-leaf1``, ``bringup-mgmt``);
 * a UTS namespace, so ``hostname`` answers ``node01`` / ``leaf1``;
-* a mount namespace whose ``/etc``, ``/var`` and ``/root`` are overlays (lower: the host's, upper: the
-  machine's own folder under ``/run/bringup-lab/machines/<name>/``) and whose ``/run``, ``/tmp`` are private
-  tmpfs, with ``/sys`` remounted for the machine's network namespace.
+* a mount namespace whose ``/etc`` and ``/var`` are overlays (lower: the host's, upper: the machine's own
+  folder under ``/run/bringup-lab/machines/<name>/``), whose ``/root`` is a fresh home from /etc/skel (never
+  the host's dotfiles or credentials) and whose ``/run``, ``/tmp`` are private tmpfs, with ``/sys`` remounted for the machine's network namespace.
 
 Why a mount namespace instead of per-node config paths: a process that ``sshd`` starts on a lab node sees
 ``/etc/slurm/slurm.conf``, ``/etc/munge/munge.key``, ``/run/munge``, ``/var/spool/slurmd`` and

@@ -55,10 +55,14 @@ def group_vars(design: str) -> dict:
             # The SSH mesh (layers.md L14) is needed where mpirun launches over ssh: D4 always, and the lab
             # runs mpirun on D2 as well (OpenMPI across the nodes).
             "ssh_mesh": True,
+            # veth pairs carry several Gb/s even on a 2-core CI machine; the throttle fault leaves 0.05.
+            "rail_bandwidth_gbps": 1.0,
         },
     }
     if d.uses_slurm:
         data["bringup_slurm"] = {"controller": addressing.node_name(1), "partition": "lab"}
+        # Debian's slurm-wlm ships the PMIx plugin (mpi_pmix_v4): srun --mpi=list must offer it.
+        data["bringup_expect"]["slurm_mpi"] = "pmix"
     return data
 
 

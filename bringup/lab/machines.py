@@ -7,7 +7,7 @@ stops daemons the playbooks started without knowing their pids. A PID namespace 
 slurmd`` or a pid file on one node from touching another node's daemon.
 
 Before pid 1 takes over, the setup script (below) gives the machine its private filesystem view: overlays
-on /etc, /var and /root (upper layer in ``machines/<name>/``), tmpfs on /run and /tmp, a /proc for the PID
+on /etc and /var (upper layer in ``machines/<name>/``), a fresh /root from /etc/skel, tmpfs on /run and /tmp, a /proc for the PID
 namespace and a /sys for the network namespace (as ``ip netns exec`` does, so /sys/class/net lists the
 machine's own interfaces). Mounts are private, so nothing propagates back to the host.
 """
@@ -15,6 +15,7 @@ machine's own interfaces). Mounts are private, so nothing propagates back to the
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +27,10 @@ from bringup.lab.errors import LabError, run
 from bringup.lab.state import STATE_DIR
 
 MACHINES_DIR = STATE_DIR / "machines"
-OVERLAID = ("etc", "var", "root")
+OVERLAID = ("etc", "var")
+# /root is not an overlay of the host's: the host's root home holds its own dotfiles (a pyenv init that takes
+# a lock on every login, credentials) that a node must not see. A node gets a fresh home from /etc/skel.
+PRIVATE = ("root",)
 
 # Runs as pid 1 of the new PID namespace, after the mounts: reap every child forever.
 _INIT = (
@@ -42,9 +46,10 @@ _SETUP = r"""
 set -eu
 name=$1; base=$2
 hostname "$name"
-for d in etc var root; do
+for d in etc var; do
   mount -t overlay "lab-$name-$d" -o "lowerdir=/$d,upperdir=$base/$d.upper,workdir=$base/$d.work" "/$d"
 done
+mount --bind "$base/root.upper" /root
 mount -t proc proc /proc
 umount -l /sys
 mount -t sysfs sysfs /sys
@@ -58,6 +63,17 @@ exec "$3" -c "$4" >/dev/null
 """
 
 
+def node_python() -> str:
+    """The system python3: it is what ansible uses on a node, and it lives outside /root (a pyenv or
+    virtualenv under the host's /root is not visible on a node)."""
+    for candidate in ("/usr/bin/python3", "/bin/python3"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    if not sys.executable.startswith("/root"):
+        return sys.executable
+    raise LabError("no system python3 (/usr/bin/python3): install python3 (ansible needs it on every node)")
+
+
 def machine_dir(name: str) -> Path:
     return MACHINES_DIR / name
 
@@ -68,8 +84,8 @@ def upper(name: str, path: str) -> Path:
     Write here only before the machine starts; afterwards write through :func:`write_file`."""
     rel = Path(path).relative_to("/")
     top = rel.parts[0]
-    if top not in OVERLAID:
-        raise ValueError(f"{path}: only {', '.join('/' + d for d in OVERLAID)} are private to a lab machine")
+    if top not in OVERLAID + PRIVATE:
+        raise ValueError(f"{path}: only {', '.join('/' + d for d in OVERLAID + PRIVATE)} are private to a lab machine")
     return machine_dir(name) / f"{top}.upper" / Path(*rel.parts[1:])
 
 
@@ -78,6 +94,10 @@ def prepare(name: str) -> Path:
     for d in OVERLAID:
         (base / f"{d}.upper").mkdir(parents=True, exist_ok=True)
         (base / f"{d}.work").mkdir(parents=True, exist_ok=True)
+    home = base / "root.upper"
+    if not home.exists():
+        shutil.copytree("/etc/skel", home, symlinks=True)
+        home.chmod(0o700)
     return base
 
 
@@ -90,7 +110,7 @@ def create(name: str) -> int:
     with open(log, "w") as err:
         proc = subprocess.Popen(
             ["ip", "netns", "exec", netns, "unshare", "--pid", "--fork", "--mount", "--uts", "--propagation",
-             "private", "sh", "-c", _SETUP, "setup", name, str(base), sys.executable, _INIT],
+             "private", "sh", "-c", _SETUP, "setup", name, str(base), node_python(), _INIT],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, start_new_session=True, text=True,
         )
     line = proc.stdout.readline().strip()  # "ready" once the mounts are in place, EOF if setup failed

@@ -29,13 +29,16 @@ NEEDED = {
     "slurmd": "slurmd",
     "mpirun": "openmpi-bin",
     "iperf3": "iperf3",
+    "/usr/bin/python3": "python3",  # each node's init, and ansible's interpreter on the nodes
+    "/usr/lib/python3/dist-packages/apt": "python3-apt",  # ansible's apt module (package tasks) on the nodes
 }
 SBIN = ("/usr/sbin", "/sbin")
 
 
 def missing() -> list[str]:
     path = os.pathsep.join([os.environ.get("PATH", ""), *SBIN])
-    return sorted({pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd, path=path) is None})
+    return sorted({pkg for cmd, pkg in NEEDED.items()
+                   if not (os.path.exists(cmd) if cmd.startswith("/") else shutil.which(cmd, path=path))})
 
 
 def ensure(install: bool = True) -> list[str]:

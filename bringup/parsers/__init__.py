@@ -71,6 +71,13 @@ _MODULES = (
     "proc_modules",
     "ucx_info_devices",
     "ucx_info_version",
+    # runtime and scheduler layers (issue 3, the lab): L14, L15
+    "getent_hosts",
+    "hostname_counts",
+    "scontrol_node",
+    "scontrol_ping",
+    "srun_mpi_list",
+    "unmunge",
 )
 
 

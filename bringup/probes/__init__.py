@@ -45,6 +45,10 @@ def _plans() -> dict[int, Plan]:
     from bringup.probes import commlibs, gdr, gpu, platform
 
     plans.update({2: platform.plan, 11: gpu.plan, 12: gdr.plan, 13: commlibs.plan})
+    # runtime and scheduler layers (issue 3, the lab)
+    from bringup.probes import runtime, scheduler
+
+    plans.update({14: runtime.plan, 15: scheduler.plan})
     return plans
 
 

@@ -37,7 +37,8 @@ def test_nvswitch_fabric_completed(node, gpu, facts, check):
     state, status = expect.declared(node, "gpu_fabric_state"), expect.declared(node, "gpu_fabric_status")
     check.record(f"{report.fabric_state}/{report.fabric_status}", f"{state.value}/{status.value}")
     assert (report.fabric_state, report.fabric_status) == (state.value, status.value), \
-        f"GPU {gpu} ({report.bus_id}) fabric State {report.fabric_state}, Status {report.fabric_status} ({state.source})"
+        (f"GPU {gpu} ({report.bus_id}) fabric State {report.fabric_state}, Status {report.fabric_status} "
+         f"({state.source})")
 
 
 def test_fabric_manager_active(node, facts, check):

@@ -1,6 +1,6 @@
 """Text templates for the GPU/platform captures of the H100 scenario (layers 2, 11, 12, 13).
 
-The captures under ../captures/ were written with ``python -m tests.scenarios.h100.tools.gen_platform``; the
+The captures under ../captures/ are written by ``python tests/scenarios/h100/tools/gen_platform.py``; the
 templates follow the exact formats of pciutils 3.7 ``lspci -D -vvv`` (run as root), NVIDIA driver 535
 ``nvidia-smi -q -x`` / ``topo -m`` / ``nvlink -s``, MFT 4.26 ``mlxconfig q``, DCGM 3.3 ``dcgmi diag -j``,
 UCX 1.16 and Open MPI 4.1.5. Serial numbers, UUIDs and addresses are invented.

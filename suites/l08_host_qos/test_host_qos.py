@@ -6,6 +6,8 @@ sysfs files are MLNX_OFED/DOCA interfaces: missing on a DOCA node they fail; on 
 checks read iproute2 `dcb` instead, and the ECN/traffic-class checks skip (no inbox equivalent).
 """
 
+import pytest
+
 from bringup import expect, netcheck
 from bringup.parsers import ecn_sysfs, ethtool_pause, ethtool_rings, rdma_cm, traffic_class
 
@@ -90,3 +92,21 @@ def test_rings_at_maximum(node, rail, facts, check):
     # layers.md L8 [S9]: microbursts overflow small rings before PFC can act, so current must equal maximum.
     check.equal(f"{rail.netdev} rings (rx, tx)", (rings.current["RX"], rings.current["TX"]),
                 expect.Expected((rings.maximum.get("RX"), rings.maximum.get("TX")), "ethtool -g pre-set maximums"))
+
+
+def test_roce_priority_on_lossless_buffer(node, rail, facts, check):
+    """layers.md L8 "Buffers/headroom": the RoCE priority sits in a receive buffer that only PFC-enabled
+    priorities share (lossy traffic in the same buffer would eat its xoff headroom), and the cable length
+    that sizes the headroom is configured."""
+    netcheck.require_roce(node, rail)
+    qos = _qos(facts, node, rail)
+    if not getattr(qos, "pfc_buffer", None):
+        pytest.skip(f"{rail.netdev} on {node.name}: no prio2buffer row (mlnx_qos of this version or dcb fallback)")
+    prio = netcheck.fabric(node, "pfc_priority").value
+    buffer = qos.pfc_buffer[prio]
+    sharing = [p for p in range(8) if qos.pfc_buffer[p] == buffer]
+    lossy = [p for p in sharing if not qos.pfc_enabled[p]]
+    check.record(f"buffer {buffer}: priorities {sharing}, cable len {qos.cable_len}", "PFC-only buffer")
+    assert not lossy, (f"{rail.netdev}: RoCE priority {prio} shares receive buffer {buffer} with priorities {lossy} "
+                       f"that have no PFC")
+    assert qos.cable_len, f"{rail.netdev}: mlnx_qos shows no cable length, so PFC headroom is sized for a default"

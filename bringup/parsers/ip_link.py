@@ -8,16 +8,22 @@
                       "link_state":"auto","trust":false,"query_rss_en":false}, ...]}]
 
 A veth adds ``"link":"<peer>"`` and ``"linkinfo":{"info_kind":"veth"}``. Older iproute2 (5.x) prints the
-same keys; ``-d`` adds min/max MTU and linkinfo. Anything that is not a JSON array of objects is an error.
+same keys; ``-d`` adds min/max MTU and linkinfo. The text form (no ``-j``; iproute2 < 4.14 has no JSON) is
+read too, for name, flags, MTU, state, kind and VF lines::
+
+    4: enp24s0np0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000 qdisc mq state UP mode DEFAULT group default qlen 1000
+        link/ether a0:88:c2:1f:40:10 brd ff:ff:ff:ff:ff:ff
+        vf 0     link/ether 1e:6c:0a:00:10:00 brd ff:ff:ff:ff:ff:ff, spoof checking off, link-state auto, trust off
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from bringup.parsers import jsonout
-from bringup.parsers.common import ParseError
+from bringup.parsers.common import ParseError, lines
 
 TOOL = "ip-link"
 
@@ -37,7 +43,44 @@ class Link:
         return "UP" in self.flags and "LOWER_UP" in self.flags
 
 
+_HEADER = re.compile(r"^(\d+): ([^:@\s]+)(?:@[^:\s]+)?: <([^>]*)> mtu (\d+)\b")
+_STATE = re.compile(r" state (\S+)")
+_VF = re.compile(r"^vf (\d+)\s+(?:link/ether|MAC) ([0-9a-f:]{17})[ ,].*?link-state (\w+)")
+_KINDS = ("veth", "bridge", "vlan", "bond", "macvlan", "vxlan", "dummy")
+
+
+def _text(text: str) -> dict[str, Link]:
+    links: dict[str, Link] = {}
+    current = None
+    # no launcher-prefix stripping: `4: ` is ip's own interface index, not an `srun -l` rank
+    for number, raw in enumerate(lines(text, strip_prefixes=False), start=1):
+        if not raw.strip():
+            continue
+        header = _HEADER.match(raw)
+        if header:
+            current = header[2]
+            state = _STATE.search(raw)
+            links[current] = Link(current, int(header[4]), state[1] if state else "UNKNOWN",
+                                  tuple(header[3].split(",")), None)
+            continue
+        line = raw.strip()
+        if current is None or not raw[0].isspace():
+            raise ParseError(f"line {number} is not `ip link show` output: {line[:120]!r}")
+        link = links[current]
+        vf = _VF.match(line)
+        if vf:
+            entry = {"vf": int(vf[1]), "address": vf[2], "link_state": vf[3]}
+            links[current] = Link(link.ifname, link.mtu, link.operstate, link.flags, link.kind, link.vfs + (entry,))
+        elif line.split()[0] in _KINDS and link.kind is None:
+            links[current] = Link(link.ifname, link.mtu, link.operstate, link.flags, line.split()[0], link.vfs)
+    if not links:
+        raise ParseError("no interface header line: not `ip link show` output")
+    return links
+
+
 def parse(text: str) -> dict[str, Link]:
+    if text.strip() and not text.lstrip().startswith(("[", "{")):
+        return _text(text)
     links = {}
     for item in jsonout.load_list(text, "ip -j link show"):
         if "ifname" not in item or "mtu" not in item:

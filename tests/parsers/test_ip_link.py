@@ -23,3 +23,22 @@ def test_truncated_raises():
 def test_not_a_list_raises():
     with pytest.raises(ParseError, match="not an array of objects"):
         ip_link.parse('{"ifname": "lo"}')
+
+
+def test_text_form_of_lab_veth():
+    links = ip_link.parse(fixture("ip_link", "veth_lab_text.txt"))
+    assert sorted(links) == ["enp24s0np0", "lo", "peer0"]
+    veth = links["enp24s0np0"]
+    assert (veth.mtu, veth.operstate, veth.kind, veth.up) == (9000, "UP", "veth", True)
+    assert (links["lo"].mtu, links["lo"].operstate) == (65536, "UNKNOWN")
+
+
+def test_text_form_vf_lines():
+    link = ip_link.parse(fixture("ip_link", "cx7_sriov_text.txt"))["enp24s0np0"]
+    assert link.vfs == ({"vf": 0, "address": "1e:6c:01:00:00:00", "link_state": "auto"},
+                        {"vf": 1, "address": "00:00:00:00:00:00", "link_state": "disable"})
+
+
+def test_text_form_garbled_raises():
+    with pytest.raises(ParseError, match="line 1 is not `ip link show` output: 'Device \"rail9\" does not exist.'"):
+        ip_link.parse('Device "rail9" does not exist.\n')

@@ -25,8 +25,10 @@ TOOL = "dmesg"
 _XID = re.compile(r"NVRM: Xid \(PCI:(?P<pci>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})(?:\.\d)?\): "
                   r"(?P<xid>\d+),\s*(?P<detail>.*)$")
 _DOMAIN = re.compile(r"iommu: Default domain type: (?P<type>\w+)")
-_ENABLED = re.compile(r"DMAR: IOMMU enabled|AMD-Vi: (?:Found IOMMU|Interrupt remapping enabled)|"
-                      r"AMD-Vi: AMD IOMMUv2|Detected AMD IOMMU")
+# "DMAR: IOMMU enabled" is printed only for intel_iommu=on; a kernel built with the IOMMU on by default
+# announces it at the end of intel_iommu_init() ("Intel(R) Virtualization Technology for Directed I/O").
+_ENABLED = re.compile(r"DMAR: IOMMU enabled|DMAR: Intel\(R\) Virtualization Technology for Directed I/O|"
+                      r"AMD-Vi: (?:Found IOMMU|Interrupt remapping enabled)|AMD-Vi: AMD IOMMUv2|Detected AMD IOMMU")
 _DISABLED = re.compile(r"DMAR: IOMMU disabled|AMD-Vi: (?:AMD IOMMU disabled|disabled)")
 _IOMMU = re.compile(r"DMAR|IOMMU|AMD-Vi", re.IGNORECASE)
 

@@ -24,7 +24,7 @@ pciutils before 3.6 prints ``LnkSta: Speed 8GT/s, Width x16, TrErr- ...`` (no ``
 link then counts as downgraded when it runs below its LnkCap. Without root the capabilities read
 ``Capabilities: <access denied>`` and the fields stay ``None``. The block header may or may not carry the
 domain (``-D``) and ``-nn`` ids. Every block ends with a blank line, so output that stops inside a block is
-reported as truncated.
+reported as truncated; empty output (no PCI functions at all, e.g. a microVM) is an empty result.
 """
 
 from __future__ import annotations
@@ -109,8 +109,8 @@ def parse(text: str) -> dict[str, PciFunction]:
     all_lines = lines(text)
     while all_lines and not all_lines[-1].strip():
         all_lines.pop()
-    if not all_lines:
-        raise ParseError("empty output")
+    if not all_lines:  # a machine (VM, container) without PCI functions: lspci prints nothing
+        return functions
     for number, raw in enumerate(all_lines, start=1):
         if not raw.strip():
             current = None

@@ -17,6 +17,19 @@ def _needs_libs(node):
                     f"not on {node.name} (layers.md §3, L13)")
 
 
+def _needs_nccl(node):
+    _needs_libs(node)
+    if not node.hardware.gpus:
+        pytest.skip(f"inventory declares no GPUs for {node.name}: NCCL has no device to run on")
+
+
+def _needs_rdma(node):
+    _needs_libs(node)
+    if not any(r.rdma_device for r in node.rails):
+        pytest.skip(f"inventory declares no RDMA device on the rails of {node.name}: UCX and the UCX PML "
+                    f"have no RDMA transport to use")
+
+
 def _nccl(facts, node):
     result = facts.result("nccl-version")
     assert not result.not_found, f"libnccl.so not installed on {node.name} ({result.stderr.strip()})"
@@ -28,14 +41,14 @@ def _nccl_settings(facts):
 
 
 def test_nccl_version_identical_fleet_wide(node, facts, fleet, check):
-    _needs_libs(node)
+    _needs_nccl(node)
     _nccl(facts, node)
     values = fleet(lambda f: f.parsed("nccl-version", nccl_version.parse).version)
     check.fleet_identical("NCCL", node.name, values, expect.declared(node, "nccl_version"))
 
 
 def test_ucx_version_identical_fleet_wide(node, facts, fleet, check):
-    _needs_libs(node)
+    _needs_rdma(node)
     facts.parsed("ucx-version", ucx_info_version.parse)
     values = fleet(lambda f: f.parsed("ucx-version", ucx_info_version.parse).version)
     check.fleet_identical("UCX", node.name, values, expect.declared(node, "ucx_version"))
@@ -49,7 +62,7 @@ def test_openmpi_version_identical_fleet_wide(node, facts, fleet, check):
 
 
 def test_openmpi_has_required_components(node, facts, check):
-    _needs_libs(node)
+    _needs_rdma(node)
     info = facts.parsed("ompi-info", ompi_info.parse)
     wanted = expect.declared(node, "ompi_components")
     missing = [c for c in wanted.value if not info.has(*c.split(":", 1))]
@@ -58,7 +71,7 @@ def test_openmpi_has_required_components(node, facts, check):
 
 
 def test_ucx_transports_on_rail(node, rail, facts, check):
-    _needs_libs(node)
+    _needs_rdma(node)
     if not rail.rdma_device:
         pytest.skip(f"inventory declares no RDMA device for {node.name} {rail.name}")
     devices = facts.parsed("ucx-devices", ucx_info_devices.parse)
@@ -71,7 +84,7 @@ def test_ucx_transports_on_rail(node, rail, facts, check):
 
 
 def test_nccl_ib_hca_covers_rail(node, rail, facts, check):
-    _needs_libs(node)
+    _needs_nccl(node)
     if not rail.rdma_device:
         pytest.skip(f"inventory declares no RDMA device for {node.name} {rail.name}")
     spec = _nccl_settings(facts).get("NCCL_IB_HCA")
@@ -82,7 +95,7 @@ def test_nccl_ib_hca_covers_rail(node, rail, facts, check):
 
 
 def test_nccl_ib_tc_matches_fabric(node, facts, check):
-    _needs_libs(node)
+    _needs_nccl(node)
     if node.fabric.tos is None:
         pytest.skip(f"inventory declares no fabric ToS (bringup_fabric.tos) for {node.name}")
     value = _nccl_settings(facts).get("NCCL_IB_TC")
@@ -91,7 +104,7 @@ def test_nccl_ib_tc_matches_fabric(node, facts, check):
 
 
 def test_nccl_tuning_overrides_unset(node, facts, check):
-    _needs_libs(node)
+    _needs_nccl(node)
     forbidden = expect.declared(node, "nccl_forbidden_env")
     settings = _nccl_settings(facts)
     found = {k: settings[k] for k in forbidden.value if k in settings}
@@ -101,7 +114,7 @@ def test_nccl_tuning_overrides_unset(node, facts, check):
 
 
 def test_nccl_debug_not_persisted(node, facts, check):
-    _needs_libs(node)
+    _needs_nccl(node)
     debug = expect.declared(node, "nccl_debug_env")
     settings = _nccl_settings(facts)
     found = {k: settings[k] for k in debug.value if k in settings}

@@ -79,3 +79,15 @@ def test_cut_field_raises_with_the_line():
 def test_garbage_line_raises():
     with pytest.raises(ParseError, match="not the start of an `lspci -vvv` block: 'pcilib: Cannot open /proc/bus/pci'"):
         lspci_vvv.parse("pcilib: Cannot open /proc/bus/pci\n\n")
+
+
+def test_real_virtio_microvm_without_pcie_capabilities():
+    functions = lspci_vvv.parse(fixture("lspci_vvv", "virtio_microvm_real.txt"))
+    assert list(functions)[:2] == ["0000:00:00.0", "0000:00:01.0"]
+    assert len(functions) == 6
+    assert functions["0000:00:01.0"].driver == "virtio-pci"
+    assert all(f.port_type is None and f.link_sta is None for f in functions.values())
+
+
+def test_no_pci_functions_is_an_empty_result():
+    assert lspci_vvv.parse("") == {}

@@ -35,3 +35,10 @@ def test_cut_component_line_raises():
 def test_no_version_raises():
     with pytest.raises(ParseError, match="no `Open MPI:` field"):
         ompi_info.parse("                 Package: Open MPI root@build Distribution\n")
+
+
+def test_real_debian_listing():
+    info = ompi_info.parse(fixture("ompi_info", "listing_4_1_4_debian_real.txt"))
+    assert info.version == "4.1.4"
+    assert len(info.components) == 121
+    assert info.has("pml", "ucx") and info.has("pmix", "ext3x")

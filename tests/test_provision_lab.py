@@ -57,15 +57,17 @@ def lab_for(request):
         lab.down(log=lambda *_: None)
 
 
-def _converge(tmp_path: Path, name: str):
+def _converge(tmp_path: Path, name: str, check: bool = False):
     out = io.StringIO()
-    outcome = provision("lab", reports_root=tmp_path / name, out=out)
+    outcome = provision("lab", check=check, reports_root=tmp_path / name, out=out)
     assert outcome.rc == 0 and not outcome.failed_hosts, out.getvalue()[-6000:]
     return outcome
 
 
 def test_lab_converges_then_suites_pass_then_nothing_changes(lab_for, tmp_path):
     design, built = lab_for
+    if built:
+        _converge(tmp_path, "check", check=True)  # --check on bare nodes: runs clean, changes nothing
     first = _converge(tmp_path, "first")
     if built:
         assert all(row["changed"] > 0 for row in first.recap.values()), "bare nodes must need changes"

@@ -71,7 +71,7 @@ def test_prober_runs_one_session_per_node_and_layer(local_node, tmp_path):
     class Counting:
         name = "counting"
 
-        def run_batch(self, commands, timeout_s):
+        def run_batch(self, commands, timeout_s, layer=None):
             calls.append(list(commands))
             return TestinfraTransport(local_node).run_batch(commands, timeout_s)
 
@@ -81,3 +81,19 @@ def test_prober_runs_one_session_per_node_and_layer(local_node, tmp_path):
         prober.probe(local_node, 1)
     assert len(calls) == 2
     assert (tmp_path / "probes" / "localhost" / "l06.json").exists()
+
+
+def test_replay_serves_each_layer_its_own_recording(local_node, tmp_path):
+    """The same command recorded at two layers replays what each layer saw."""
+    import json
+
+    from bringup.probe.transport import ReplayTransport
+
+    folder = tmp_path / "probes" / "localhost"
+    folder.mkdir(parents=True)
+    for layer, out in ((1, "one\n"), (2, "two\n")):
+        (folder / f"l{layer:02d}.json").write_text(json.dumps({"layer": layer, "error": None, "results": [
+            {"command": "lspci", "rc": 0, "stdout": out, "stderr": ""}]}))
+    replay = ReplayTransport(local_node, tmp_path)
+    assert replay.run_batch(["lspci"], 5, layer=2)[0].stdout == "two\n"
+    assert replay.run_batch(["lspci"], 5, layer=1)[0].stdout == "one\n"

@@ -117,7 +117,7 @@ class Prober:
         elif commands:
             try:
                 transport = self._transport(node)
-                results = transport.run_batch(commands, self.timeout_s)
+                results = transport.run_batch(commands, self.timeout_s, layer=layer)
             except ProbeSessionFailed as exc:
                 error = str(exc)
             except NodeUnreachable as exc:

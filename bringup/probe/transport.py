@@ -31,7 +31,9 @@ class ProbeSessionFailed(NodeUnreachable):
 class Transport(Protocol):
     name: str
 
-    def run_batch(self, commands: list[str], timeout_s: float) -> list[CommandResult]: ...
+    def run_batch(self, commands: list[str], timeout_s: float, layer: int | None = None) -> list[CommandResult]:
+        """Run ``commands`` in one session; ``layer`` only matters to a replay."""
+        ...
 
 
 def _first_line(text: str) -> str:
@@ -73,7 +75,7 @@ class TestinfraTransport:
         else:
             raise ValueError(f"{node.name}: unsupported connection {self.name!r} (local, ssh, paramiko, ansible)")
 
-    def run_batch(self, commands: list[str], timeout_s: float) -> list[CommandResult]:
+    def run_batch(self, commands: list[str], timeout_s: float, layer: int | None = None) -> list[CommandResult]:
         script, nonce = build_script(commands, timeout_s)
         try:
             out = self.host.run("sh -c " + shlex.quote(script))
@@ -91,28 +93,36 @@ class TestinfraTransport:
 
 
 class ReplayTransport:
-    """Serves the outputs recorded under ``<run>/probes/<node>/``: no node is contacted."""
+    """Serves the outputs recorded under ``<run>/probes/<node>/lNN.json``: no node is contacted.
+
+    A command is looked up in the asked layer's recording first, so the same command recorded at two layers
+    (``lspci`` at L1 and L2, say) replays what each layer saw; other layers are the fallback.
+    """
 
     name = "replay"
 
     def __init__(self, node: Node, run_dir: Path):
         self.node = node
-        self.recorded: dict[str, CommandResult] = {}
+        self.by_layer: dict[int, dict[str, CommandResult]] = {}
         self.error: str | None = None
-        folder = Path(run_dir) / "probes" / node.name
-        for path in sorted(folder.glob("*.json")):
+        self.source = Path(run_dir) / "probes" / node.name
+        for path in sorted(self.source.glob("l*.json")):
             data = json.loads(path.read_text())
             if data.get("error"):
                 self.error = data["error"]
-            for item in data.get("results", []):
-                result = CommandResult.from_json(item)
-                self.recorded[result.command] = result
-        self.source = folder
+            recorded = {r.command: r for r in map(CommandResult.from_json, data.get("results", []))}
+            self.by_layer[int(data.get("layer") or path.stem[1:])] = recorded
 
-    def run_batch(self, commands: list[str], timeout_s: float) -> list[CommandResult]:
-        if self.error and not self.recorded:
-            raise NodeUnreachable(self.error)
-        missing = [c for c in commands if c not in self.recorded]
+    def _lookup(self, command: str, layer: int | None) -> CommandResult | None:
+        order = ([layer] if layer in self.by_layer else []) + sorted(self.by_layer)
+        for number in order:
+            if command in self.by_layer[number]:
+                return self.by_layer[number][command]
+        return None
+
+    def run_batch(self, commands: list[str], timeout_s: float, layer: int | None = None) -> list[CommandResult]:
+        found = [self._lookup(c, layer) for c in commands]
+        missing = [c for c, r in zip(commands, found) if r is None]
         if missing:
             if self.error:
                 raise NodeUnreachable(self.error)
@@ -120,4 +130,4 @@ class ReplayTransport:
                 f"{self.node.name}: replay has no recording of {missing[0]!r} in {self.source} "
                 f"({len(missing)} of {len(commands)} commands missing)"
             )
-        return [self.recorded[c] for c in commands]
+        return found

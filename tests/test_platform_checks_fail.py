@@ -119,10 +119,13 @@ def test_layer13_comm_libs(healthy, tmp_path):
         "test_nccl_version_identical_fleet_wide[node02]", "test_ucx_version_identical_fleet_wide[node02]",
         "test_openmpi_version_identical_fleet_wide[node02]", "test_openmpi_has_required_components[node01]",
         "test_ucx_transports_on_rail[node01-rail4]", "test_nccl_ib_hca_covers_rail[node02-rail6]",
-        "test_nccl_ib_tc_matches_fabric[node01]", "test_nccl_debug_not_persisted[node02]"]), proc.stdout[-2000:]
+        "test_nccl_ib_tc_matches_fabric[node01]", "test_nccl_debug_not_persisted[node02]",
+        "test_nccl_gid_index_fits_version[node02]"]), proc.stdout[-2000:]
     assert "'2.19.3', expected '2.21.5'" in failed["test_nccl_version_identical_fleet_wide[node02]"]
     assert "lacks pml:ucx" in failed["test_openmpi_has_required_components[node01]"]
     assert "missing ['rc_mlx5']" in failed["test_ucx_transports_on_rail[node01-rail4]"]
     assert "does not select rail6 device mlx5_6" in failed["test_nccl_ib_hca_covers_rail[node02-rail6]"]
     assert "NCCL_IB_TC: 104 != 106" in failed["test_nccl_ib_tc_matches_fabric[node01]"]
     assert "{'NCCL_DEBUG': 'INFO'}" in failed["test_nccl_debug_not_persisted[node02]"]
+    # NCCL 2.19 does not pick the RoCE v2 GID by itself, and node02's nccl.conf leaves the index unset
+    assert "NCCL_IB_GID_INDEX=unset, expected 3" in failed["test_nccl_gid_index_fits_version[node02]"]

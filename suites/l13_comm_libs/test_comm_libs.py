@@ -120,3 +120,21 @@ def test_nccl_debug_not_persisted(node, facts, check):
     found = {k: settings[k] for k in debug.value if k in settings}
     check.record(found or "unset", "unset")
     assert not found, f"debug settings persisted on {node.name}: {found} ({debug.source})"
+
+
+def test_nccl_gid_index_fits_version(node, facts, check):
+    _needs_nccl(node)
+    version = facts.parsed("nccl-version", nccl_version.parse)
+    auto = expect.declared(node, "nccl_auto_gid_version")
+    legacy = expect.declared(node, "nccl_legacy_gid_index")
+    value = _nccl_settings(facts).get("NCCL_IB_GID_INDEX")
+    if version.as_tuple >= tuple(int(p) for p in str(auto.value).split(".")):
+        check.record(value or "unset", f"unset, -1 or {legacy.value}")
+        assert value in (None, "-1", str(legacy.value)), \
+            f"NCCL {version.version} picks the RoCE v2 GID itself; NCCL_IB_GID_INDEX={value} pins another " \
+            f"({auto.source})"
+    else:
+        check.record(value or "unset", str(legacy.value))
+        assert value == str(legacy.value), (f"NCCL {version.version} (< {auto.value}) uses GID index 0 unless told: "
+                                            f"NCCL_IB_GID_INDEX={value or 'unset'}, expected {legacy.value} "
+                                            f"({legacy.source})")

@@ -3,9 +3,10 @@
     mlx5_0 port 1 ==> enp24s0np0 (Up)
     mlx5_1 port 1 ==> enp42s0np0 (Down)
 
-    0000:18:00.0 mlx5_0 (MT4129 - MCX75310AAS-NEAT) NVIDIA ConnectX-7 HHHL ... fw 28.39.1002 port 1 (ACTIVE) ==> enp24s0np0 (Up)
+    0000:18:00.0 mlx5_0 (MT4129 - MCX75310AAS-NEAT) NVIDIA ConnectX-7 ... fw 28.39.1002 port 1 (ACTIVE) ==> \
+        enp24s0np0 (Up)
 
-The second form is ``ibdev2netdev -v``.
+The second form is ``ibdev2netdev -v``, on one line (wrapped here).
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ def test_vf_count_matches_plan(node, rail, facts, check):
     if "sriov_numvfs" not in files:
         pytest.fail(f"{rail.netdev} on {node.name} has no sriov_numvfs (SR-IOV disabled in firmware or BIOS?)")
     numvfs, total = int(files["sriov_numvfs"]), int(files.get("sriov_totalvfs", 0))
-    check.equal(f"{rail.netdev} sriov_numvfs", numvfs, expect.Expected(rail.sriov_vfs, "inventory bringup_rails[].sriov_vfs"))
+    planned = expect.Expected(rail.sriov_vfs, "inventory bringup_rails[].sriov_vfs")
+    check.equal(f"{rail.netdev} sriov_numvfs", numvfs, planned)
     assert numvfs <= total, f"{rail.netdev} sriov_numvfs {numvfs} > sriov_totalvfs {total}"
 
 

@@ -11,7 +11,9 @@ import shutil
 
 import pytest
 
-from tests.scenario_tools import apply_fault, build_healthy, replay
+from tests.scenario_tools import SCENARIOS, apply_fault, build_healthy, replay
+
+SCENARIO_CAPTURES = SCENARIOS / "h100" / "captures"
 
 NOT_FOUND = {"rc": 127, "stdout": ""}
 
@@ -80,3 +82,16 @@ def test_missing_nvidia_smi_fails_gpu_checks_by_name(healthy, tmp_path):
     assert failed and all("[node02" in name for name in failed)
     assert "nvidia-smi not installed on node02" in results["test_gpu_persistence_mode[node02-gpu0]"]["message"]
     assert results["test_dcgm_diag_passes[node02]"]["outcome"] == "passed"
+
+
+def test_truncated_output_errors_with_command_and_line(healthy, tmp_path):
+    """A session cut short mid-output must not pass: the check names the command and the offending line."""
+    topo = (SCENARIO_CAPTURES / "common" / "topo.out").read_text()
+    cut_topo = topo[: topo.index("\nGPU5\t") + 21]  # the session dies inside the GPU5 row
+    edits = [{"node": "node01", "key": "topo", "stdout": cut_topo}]
+    results, proc = _run(healthy, tmp_path, edits, "--layers", "12")
+    failed = _failed(results)
+    assert failed == sorted(f"test_gpu_nic_affinity[node01-rail{i}]" for i in range(8)), proc.stdout[-2000:]
+    message = results["test_gpu_nic_affinity[node01-rail0]"]["message"]
+    assert "cannot parse the output of `nvidia-smi topo -m`" in message
+    assert "line 7 is not a matrix row over 18 devices: 'GPU5" in message

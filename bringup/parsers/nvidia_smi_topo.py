@@ -70,8 +70,6 @@ def parse(text: str) -> Topology:
     for line in rows[start + 1:]:
         if (match := _LEGEND_NIC.match(line)):
             names[match[1]] = match[2]
-    if any(d.startswith("NIC") for d in devices) and not names:
-        raise ParseError("NIC columns but no `NIC Legend:` section (truncated output?)")
     rename = lambda d: names.get(d, d)  # noqa: E731
     links: dict[tuple[str, str], str] = {}
     cpu, numa = {}, {}
@@ -98,4 +96,6 @@ def parse(text: str) -> Topology:
     missing = [d for d in devices if d not in seen]
     if missing:
         raise ParseError(f"matrix rows missing for {', '.join(missing)} (truncated output?)")
+    if any(d.startswith("NIC") for d in devices) and not names:
+        raise ParseError("NIC columns but no `NIC Legend:` section (truncated output?)")
     return Topology([rename(d) for d in devices], links, cpu, numa)

@@ -40,8 +40,14 @@ def test_unknown_pair_names_devices():
 
 def test_truncated_matrix_raises():
     text = fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt")
-    with pytest.raises(ParseError, match="NIC Legend"):
-        nvidia_smi_topo.parse(text[: text.index("NIC3\t")])
+    with pytest.raises(ParseError, match=r"matrix rows missing for GPU6, GPU7, NIC0.*\(truncated output\?\)"):
+        nvidia_smi_topo.parse(text[: text.index("\nGPU6\t")])
+
+
+def test_truncated_before_nic_legend_raises():
+    text = fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt")
+    with pytest.raises(ParseError, match="NIC columns but no `NIC Legend:` section"):
+        nvidia_smi_topo.parse(text[: text.index("NIC Legend:")])
 
 
 def test_short_row_raises_with_line():

@@ -53,10 +53,13 @@ def test_layer2_gpu_link_and_max_read_request(healthy, tmp_path):
     edits = [
         {"node": "node02", "key": "gpu-pcie", "replace": ["3, 00000000:5E:00.0, 5, 16, 16", "3, 00000000:5E:00.0, 4, 16, 16"]},
         {"node": "node02", "key": "lspci-vvv", "stdout": lspci},
+        {"node": "node01", "key": "bios", "replace": ["bios_version:2.1", "bios_version:1.8"]},
     ]
-    failed, proc = _failures(healthy, tmp_path, 2, edits)
-    assert sorted(failed) == ["test_gpu_pcie_link_full_speed[node02-gpu3]", "test_nic_max_read_request[node02-rail5]"], \
-        proc.stdout[-2000:]
+    failed, proc = _failures(healthy, tmp_path, 2, edits, {"bios_version": "2.1"})
+    assert sorted(failed) == ["test_bios_identical_fleet_wide[node01]", "test_gpu_pcie_link_full_speed[node02-gpu3]",
+                              "test_nic_max_read_request[node02-rail5]"], proc.stdout[-2000:]
+    assert "node01 has '1.8', expected '2.1' (inventory bringup_expect.bios_version)" in \
+        failed["test_bios_identical_fleet_wide[node01]"]
     assert "the slot allows only Gen4" in failed["test_gpu_pcie_link_full_speed[node02-gpu3]"]
     assert "512 bytes != 4096 bytes" in failed["test_nic_max_read_request[node02-rail5]"]
 

@@ -20,6 +20,9 @@ CMDLINE = Probe("cmdline", "cat /proc/cmdline")
 # replayed runs unambiguous).
 DMESG = Probe("dmesg-iommu", "dmesg --notime")
 LSPCI_VVV = Probe("lspci-vvv", "lspci -D -vvv")
+# The SMBIOS BIOS strings as the kernel exports them: world-readable, unlike `dmidecode` (root).
+BIOS = Probe("bios", "grep -H . /sys/class/dmi/id/bios_vendor /sys/class/dmi/id/bios_version "
+                    "/sys/class/dmi/id/bios_date")
 # pcie.link.gen.max is "the maximum generation possible with this GPU and system configuration"
 # (nvidia-smi --help-query-gpu); the current generation drops when a GPU idles, so it is not compared.
 GPU_PCIE_FIELDS = ["index", "pci.bus_id", "pcie.link.gen.max", "pcie.link.width.current", "pcie.link.width.max"]
@@ -40,7 +43,7 @@ LINK_FILES = "current_link_speed current_link_width max_link_speed max_link_widt
 
 
 def plan(node: "Node") -> list[Probe]:
-    probes = [CMDLINE, DMESG, LSPCI_VVV]
+    probes = [CMDLINE, DMESG, LSPCI_VVV, BIOS]
     if node.hardware.gpus:
         probes.append(GPU_PCIE)
     for rail in node.rails:

@@ -6,7 +6,7 @@ in passthrough mode; bare-metal GPUDirect wants passthrough or no IOMMU.
 import pytest
 
 from bringup import expect
-from bringup.parsers import dmesg, lspci_vvv, mlxconfig, nvidia_smi_query, pci_link_sysfs, proc_cmdline
+from bringup.parsers import dmesg, grep_h, lspci_vvv, mlxconfig, nvidia_smi_query, pci_link_sysfs, proc_cmdline
 from bringup.probes.platform import GPU_PCIE_FIELDS, link_sysfs_key, mlxconfig_key
 
 # PCIe base specification: the transfer rate of each generation, in GT/s.
@@ -162,3 +162,20 @@ def test_nic_nv_config(node, rail, facts, check):
     check.record({k: conf.get(k) for k in wanted}, wanted)
     assert not wrong, f"{rail.name} NIC {rail.pci} NV-config differs: " + ", ".join(
         f"{k}={got} (expected {exp})" for k, (got, exp) in wrong.items())
+
+
+def _bios_version(facts):
+    values = grep_h.under(facts.parsed("bios", grep_h.parse), "/sys/class/dmi/id")
+    assert "bios_version" in values, f"no bios_version in /sys/class/dmi/id ({sorted(values)})"
+    return values["bios_version"]
+
+
+def test_bios_identical_fleet_wide(node, facts, fleet, check):
+    """layers.md L2 BIOS row, the part a host can show: one BIOS version across the fleet. The knobs (VT-d,
+    Above-4G, ReBAR, power profile) are only visible through vendor tools."""
+    _needs_platform(node)
+    result = facts.result("bios")
+    if result.rc == 2 and "No such file" in result.stderr and not result.stdout.strip():
+        pytest.skip(f"{node.name} exports no SMBIOS strings (/sys/class/dmi/id absent: a VM without SMBIOS?)")
+    _bios_version(facts)
+    check.fleet_identical("BIOS version", node.name, fleet(_bios_version), expect.declared(node, "bios_version"))

@@ -197,6 +197,8 @@ def main() -> None:
     write("common", "dmesg-iommu", re.sub(r"(?m)^\[ *\d+\.\d+\] ", "", dmesg_boot()))
     write("common", "lspci-vvv", lspci_vvv())
     write("common", "gpu-pcie", gpu_pcie())
+    write("common", "bios", "/sys/class/dmi/id/bios_vendor:American Megatrends International, LLC.\n"
+                            "/sys/class/dmi/id/bios_version:2.1\n/sys/class/dmi/id/bios_date:02/21/2024\n")
     for rail in range(8):
         write("common", f"mlxconfig@rail{rail}", mlxconfig(rail))
         write("common", f"pcie-sysfs@rail{rail}", PCIE_SYSFS)

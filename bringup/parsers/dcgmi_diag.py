@@ -104,7 +104,7 @@ def _table(text: str) -> list[DiagResult]:
 
 
 def parse(text: str) -> list[DiagResult]:
-    body = text.replace("\r\n", "\n").strip()
+    body = "\n".join(lines(text)).strip()  # CRLF and launcher prefixes removed
     if body.startswith("{"):
         return _json(body)
     return _table(body)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError
+from bringup.parsers.common import ParseError, lines
 
 TOOL = "nvidia-smi-q-x"
 
@@ -83,11 +83,12 @@ def _uncorrectable(gpu: ET.Element) -> int:
 
 
 def parse(text: str) -> SmiReport:
+    body = "\n".join(lines(text)).strip()  # CRLF and `srun -l` / `mpirun --tag-output` prefixes removed
     try:
-        root = ET.fromstring(text.replace("\r\n", "\n").strip())
+        root = ET.fromstring(body)
     except ET.ParseError as exc:
         line = exc.position[0]
-        source = text.replace("\r\n", "\n").strip().split("\n")
+        source = body.split("\n")
         bad = source[line - 1].strip() if 0 < line <= len(source) else ""
         raise ParseError(f"line {line}: not well-formed nvidia-smi XML ({exc}): {bad!r}") from None
     if root.tag != "nvidia_smi_log":

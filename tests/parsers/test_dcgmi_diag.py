@@ -42,3 +42,9 @@ def test_truncated_json_raises():
 def test_error_message_raises():
     with pytest.raises(ParseError, match="not a row of the `dcgmi diag` table: 'Error: unable to establish a connection"):
         dcgmi_diag.parse("Error: unable to establish a connection to the specified host: localhost\n")
+
+
+def test_tag_output_prefixed_json():
+    text = fixture("dcgmi_diag", "r1_fail_dcgm3.json")
+    prefixed = "".join(f"[1,0]<stdout>:{line}\r\n" for line in text.split("\n"))
+    assert dcgmi_diag.parse(prefixed) == dcgmi_diag.parse(text)

@@ -59,3 +59,9 @@ def test_gpu_count_mismatch_raises():
 def test_error_text_instead_of_xml():
     with pytest.raises(ParseError, match="line 1: not well-formed"):
         nvidia_smi_xml.parse("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n")
+
+
+def test_srun_prefixed_report():
+    text = fixture("nvidia_smi_xml", "h100_driver535_2gpu.xml")
+    prefixed = "".join(f"0: {line}\n" for line in text.split("\n"))
+    assert nvidia_smi_xml.parse(prefixed) == nvidia_smi_xml.parse(text)

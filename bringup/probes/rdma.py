@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 RDMA_LINK = Probe("rdma-link", "rdma -j link show")
 RDMA_SYSTEM = Probe("rdma-system", "rdma -j system show")
 IP_LINK = Probe("ip-link", "ip -j -d link show")
+# layers.md L7 "Modules": the RDMA core modules, as /proc/modules lines (grep exits 1 when none is loaded).
+RDMA_MODULES = Probe("rdma-modules",
+                     "grep -E '^(mlx5_core|mlx5_ib|ib_core|ib_uverbs|rdma_cm|rdma_ucm) ' /proc/modules")
 CONFIGFS_RDMA_CM = "/sys/kernel/config/rdma_cm"
 
 
@@ -39,11 +42,19 @@ def rdma_cm(rail, attribute: str, key: str) -> Probe:
     return Probe(f"{key}-{rail.name}", f"mkdir -p {group} && grep -H . {group}/ports/*/{attribute}")
 
 
+def stack_version(node: "Node") -> Probe:
+    """layers.md L7 "Stack version": ofed_info -s on DOCA/MLNX_OFED; the in-tree driver has no release of its
+    own, so an inbox host reports mlx5_core's modinfo (srcversion identifies the build)."""
+    if node.vars.get("bringup_nic_stack") == "doca":
+        return Probe("rdma-stack", "ofed_info -s")
+    return Probe("rdma-stack", "modinfo mlx5_core")
+
+
 def plan(node: "Node") -> list[Probe]:
     roce = [rail for rail in node.rails if rail.rdma_device]
     probes = [IP_LINK] if node.rails else []
     if roce:
-        probes += [RDMA_LINK, RDMA_SYSTEM]
+        probes += [RDMA_LINK, RDMA_SYSTEM, RDMA_MODULES, stack_version(node)]
     for rail in roce:
         probes += [devinfo(rail), gids(rail), rdma_cm(rail, "default_roce_mode", "roce_mode")]
     return probes

@@ -6,7 +6,8 @@ defaults to RoCE v2, the netdev MTU matches the plan, and the RDMA netns mode ma
 import pytest
 
 from bringup import expect, netcheck
-from bringup.parsers import gid_sysfs, ibv_devinfo, ip_link, rdma_cm, rdma_link, rdma_system
+from bringup.parsers import (gid_sysfs, ibv_devinfo, ip_link, modinfo, ofed_info, proc_modules, rdma_cm, rdma_link,
+                             rdma_system)
 
 
 def test_rdma_link_active_on_rail_netdev(node, rail, facts, check):
@@ -76,3 +77,32 @@ def test_rdma_netns_mode_matches_design(node, facts, fleet, check):
         declared = expect.Expected(value, f"{declared.source} for {node.design.slug}") if value else None
     modes = fleet(lambda f: f.parsed("rdma-system", rdma_system.parse).netns)
     check.fleet_identical("RDMA netns mode", node.name, modes, declared)
+
+
+def _require_rdma(node):
+    if not any(rail.rdma_device for rail in node.rails):
+        pytest.skip(f"inventory declares no RDMA devices for {node.name}")
+
+
+def _stack(facts):
+    if facts.result("rdma-stack").command.startswith("ofed_info"):
+        info = facts.parsed("rdma-stack", ofed_info.parse)
+        return f"{info.flavour}-{info.version}"
+    info = facts.parsed("rdma-stack", modinfo.parse)  # inbox: the kernel's own mlx5_core build
+    return f"inbox mlx5_core {modinfo.version(info) or info.get('srcversion', ['?'])[0]}"
+
+
+def test_rdma_stack_identical_fleet_wide(node, facts, fleet, check):
+    _require_rdma(node)
+    _stack(facts)  # this node's own unreadable output fails here, by name
+    check.fleet_identical("RDMA stack", node.name, fleet(_stack), expect.declared(node, "rdma_stack"))
+
+
+def test_rdma_modules_loaded(node, facts, check):
+    _require_rdma(node)
+    text = facts.output("rdma-modules", allow_rc=(0, 1))
+    loaded = proc_modules.parse(text) if text.strip() else {}
+    wanted = expect.declared(node, "rdma_modules")
+    missing = [m for m in wanted.value if m not in loaded or loaded[m].state != "Live"]
+    check.record(sorted(loaded), wanted)
+    assert not missing, f"{node.name}: RDMA modules not loaded: {', '.join(missing)} ({wanted.source})"

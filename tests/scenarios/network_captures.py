@@ -315,6 +315,15 @@ TX Push:		off
 TCP data split:		n/a
 """
 
+# /proc/modules lines (newest first) of a DOCA host, as `grep -E '^(mlx5_core|...) ' /proc/modules` prints them.
+MODULES = """rdma_ucm 32768 0 - Live 0x0000000000000000 (OE)
+rdma_cm 147456 1 rdma_ucm, Live 0x0000000000000000 (OE)
+ib_uverbs 180224 2 rdma_ucm,mlx5_ib, Live 0x0000000000000000 (OE)
+mlx5_ib 491520 0 - Live 0x0000000000000000 (OE)
+ib_core 454656 4 rdma_ucm,rdma_cm,ib_uverbs,mlx5_ib, Live 0x0000000000000000 (OE)
+mlx5_core 2469888 1 mlx5_ib, Live 0x0000000000000000 (OE)
+"""
+
 PING = """PING {peer} ({peer}) from {ip} {netdev}: {size}({mtu}) bytes of data.
 {reply} bytes from {peer}: icmp_seq=1 ttl=64 time=0.031 ms
 {reply} bytes from {peer}: icmp_seq=2 ttl=64 time=0.019 ms
@@ -354,6 +363,8 @@ def write(scenario: str) -> None:
         (common / f"roce_tos-{rail.name}.out").write_text(f"{cm}/default_roce_tos:106\n")
         (common / f"pause-{rail.name}.out").write_text(PAUSE.format(netdev=rail.netdev))
         (common / f"rings-{rail.name}.out").write_text(RINGS.format(netdev=rail.netdev))
+    (common / "rdma-stack.out").write_text("OFED-internal-24.10-1.1.4:\n")  # DOCA-host 2.9 `ofed_info -s`
+    (common / "rdma-modules.out").write_text(MODULES)
     netns = "exclusive" if cluster.design.sriov else "shared"  # layers.md §3: D1 isolates RDMA per pod
     (common / "rdma-system.out").write_text(_j([{"netns": netns, "copy-on-fork": True}]))
     (common / "rdma-link.out").write_text(_j([

@@ -66,6 +66,9 @@ def _link(lab: LabState, fault: Fault, updown: str) -> None:
     leaf = _leaf_of(lab, fault.node, fault.rail)
     port = addressing.switch_port(_index(fault.node))
     run(["ip", "-n", addressing.netns(leaf), "link", "set", port, updown], what=f"{leaf} port {port}")
+    if updown == "up":  # the node hears its leaf again within one LLDP interval
+        switches.lldp_update(leaf, lab.holders[leaf])
+        time.sleep(switches.LEAF_LLDP_INTERVAL_S + 1)
 
 
 # ------------------------------------------------------------------ mtu
@@ -168,7 +171,7 @@ def _stop_daemon(lab: LabState, fault: Fault, daemon: str) -> None:
     fault.undo["argv"] = shlex.split(cmdlines[0])
     _in_node(lab, fault.node, ["pkill", "-x", daemon])
     _in_node(lab, fault.node, ["sh", "-c", f"for i in $(seq 50); do pgrep -x {daemon} >/dev/null || exit 0; "
-                                           "sleep 0.1; done; exit 1"], what=f"{fault.node}: {daemon} did not stop")
+                                           "sleep 0.1; done; exit 1"])  # rc 1: it did not stop within 5 s
 
 
 def _start_daemon(lab: LabState, fault: Fault) -> None:

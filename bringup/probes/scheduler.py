@@ -25,6 +25,7 @@ NOT_LAUNCHED = 3
 # OpenMPI refuses root unless told; the lab runs as root, a real cluster usually does not (harmless there).
 MPI_ENV = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
 IPERF_PORT_BASE = 5300
+IPERF_OFFERED = "2G"  # UDP offered load; a healthy rail carries it, a rate-limited one delivers its limit
 
 
 def uses_slurm(node: "Node") -> bool:
@@ -63,11 +64,12 @@ def mpirun_pair(node: "Node", peer: str) -> Probe:
 
 
 def rail_bandwidth(node: "Node", rail) -> Probe | None:
-    """A 1-second iperf3 from this node's rail address to the ring neighbour's address on the same rail.
+    """A 1-second iperf3 UDP stream from this node's rail address to the ring neighbour's on the same rail.
 
-    The server runs on the peer for exactly one test (``-1``), bound to its rail address, on a port per
-    rail, so the concurrent probes of all nodes never share a server (each node serves only its ring
-    predecessor)."""
+    UDP, so the result measures this node's egress on the rail only (a TCP stream would also slow down when
+    the *peer's* egress is limited, through its ACKs). The server runs on the peer for exactly one test
+    (``-1``), bound to its rail address, on a port per rail, so the concurrent probes of all nodes never
+    share a server (each node serves only its ring predecessor)."""
     peer = node.rail_peers.get(rail.name)
     if peer is None or rail.address is None:
         return None
@@ -76,9 +78,10 @@ def rail_bandwidth(node: "Node", rail) -> Probe | None:
     # Backgrounded with its own timeout: ssh returns at once, and a server whose client never came (a dead
     # rail) is gone before the next run needs the port.
     server = f"timeout 15 iperf3 -s -1 -B {dst} -p {port} </dev/null >/dev/null 2>&1 &"
+    mtu = rail.mtu or node.fabric.mtu or 1500
     return Probe(f"iperf-{rail.name}",
                  f"ssh {SSH_OPTS} {quote(peer[0])} {quote(server)} && sleep 0.3 && "
-                 f"iperf3 -c {dst} -B {src} -p {port} -t 1 -J")
+                 f"iperf3 -c {dst} -B {src} -p {port} -u -b {IPERF_OFFERED} -l {mtu - 28} -t 1 -J")
 
 
 def plan(node: "Node") -> list[Probe]:

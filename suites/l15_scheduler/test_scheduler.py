@@ -111,13 +111,13 @@ def test_mpirun_places_one_rank_per_node(node, peer, facts, check):
     assert counts == wanted, f"mpirun --hostfile ({node.name}, {peer.name}) --map-by ppr:1:node placed {counts}"
 
 
-def test_rail_bandwidth_meets_floor(node, rail, facts, check):
+def test_rail_bandwidth_meets_floor(node, rail, peer, facts, check):
     floor = expect.declared(node, "rail_bandwidth_gbps")
     if floor is None or not mesh_required(node):
         pytest.skip("no per-rail bandwidth floor declared (bringup_expect.rail_bandwidth_gbps)")
-    if node.rail_peers.get(rail.name) is None:
-        pytest.skip(f"{rail.name}: no other node has an address on this rail")
     report = json.loads(facts.output(f"iperf-{rail.name}"))
-    gbps = report["end"]["sum_received"]["bits_per_second"] / 1e9
-    peer = node.rail_peers[rail.name][0]
-    check.at_least(f"{rail.name} {node.name} -> {peer} (iperf3 1 s)", round(gbps, 3), floor, "Gb/s")
+    end = report["end"]
+    received = end.get("sum_received") or end["sum"]
+    gbps = received["bits_per_second"] / 1e9
+    check.at_least(f"{rail.name} {node.name} -> {peer.name} (iperf3 UDP 1 s, received)", round(gbps, 3), floor,
+                   "Gb/s")

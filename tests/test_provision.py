@@ -13,7 +13,7 @@ import yaml
 
 from bringup.cli import main
 from bringup.provision import provision
-from bringup.provision.progress import Progress, format_recap, recap
+from bringup.provision.progress import Progress, diff_lines, format_recap, recap
 
 # The system python carries python3-apt, which the package module needs even in check mode.
 PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else shutil.which("python3")
@@ -141,3 +141,26 @@ def test_progress_lines_and_recap_from_runner_events(tmp_path):
     assert table["node03"]["unreachable"] == 1 and table["node01"]["changed"] == 1
     assert format_recap(table)[1].split() == ["node01", "5", "1", "0", "0", "0"]
     assert len((tmp_path / "events.jsonl").read_text().splitlines()) == 4
+
+
+# D1 carries every Kubernetes-side role, D2 every bare-metal one, D5 the partition plays; D3 and D4 are subsets
+# (their playbooks are syntax-checked and linted, and D4 converges the lab in test_provision_lab.py).
+@pytest.mark.parametrize("design, partition", [
+    ("k8s-sriov-roce", None), ("baremetal-slurm-roce", None), ("hybrid-k8s-slurm-roce", "slurm"),
+])
+def test_every_design_playbook_runs_in_check_mode_on_this_machine(tmp_path, design, partition):
+    """The whole playbook, every role, --check: templates render, guards hold, nothing is changed here."""
+    group_vars = {**LOCAL_VARS, "bringup_design": design,
+                  "bringup_rails": [], **({"bringup_partition": partition} if partition else {})}
+    out = io.StringIO()
+    outcome = provision(str(_inventory(tmp_path, LOCALHOST, group_vars)), check=True,
+                        reports_root=tmp_path / "reports", out=out)
+    assert outcome.rc == 0 and not outcome.failed_hosts, out.getvalue()[-5000:]
+
+
+def test_diff_lines_render_file_and_state_changes():
+    text = {"diff": [{"before": "a\nb\n", "after": "a\nc\n", "before_header": "/etc/x", "after_header": "/etc/x"}]}
+    assert diff_lines(text) == ["--- /etc/x", "+++ /etc/x", "@@ -1,2 +1,2 @@", " a", "-b", "+c"]
+    state = {"diff": {"before": {"state": "absent"}, "after": {"state": "directory"}}}
+    assert '- "state": "absent"' in diff_lines(state) and '+ "state": "directory"' in diff_lines(state)
+    assert diff_lines({"diff": {"prepared": "line1\nline2"}}) == ["line1", "line2"]

@@ -76,7 +76,7 @@ def provision(inventory: str, *, check: bool = False, diff: bool = False, limit:
     print(f"bringup provision: {cluster.design.id} {cluster.design.slug} on {len(cluster.nodes)} node(s) "
           f"from {source}{' (check mode)' if check else ''}; run directory {run.path}", file=out, flush=True)
 
-    progress = Progress(run.path / "provision" / "events.jsonl", out)
+    progress = Progress(run.path / "provision" / "events.jsonl", out, show_diff=diff)
     envvars = {
         # Our own progress lines replace ansible's stdout on the terminal; runner keeps the full stdout.
         "ANSIBLE_RETRY_FILES_ENABLED": "False",

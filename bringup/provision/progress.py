@@ -11,6 +11,7 @@ so a killed run keeps what happened), and collects the failed and unreachable ta
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,23 @@ class Failure:
     unreachable: bool = False
 
 
+def diff_lines(result: dict[str, Any]) -> list[str]:
+    """A module's --diff result (``{"before": ..., "after": ..., "before_header": ...}``, one or a list) as
+    unified-diff lines; modules that prepare their own text send ``{"prepared": "..."}``."""
+    diffs = result.get("diff") or []
+    lines: list[str] = []
+    for diff in diffs if isinstance(diffs, list) else [diffs]:
+        if diff.get("prepared"):
+            lines += str(diff["prepared"]).splitlines()
+            continue
+        before, after = diff.get("before", ""), diff.get("after", "")
+        if not isinstance(before, str) or not isinstance(after, str):  # state dicts: show them as JSON
+            before, after = json.dumps(before, indent=1, sort_keys=True), json.dumps(after, indent=1, sort_keys=True)
+        lines += difflib.unified_diff(before.splitlines(), after.splitlines(), str(diff.get("before_header", "before")),
+                                      str(diff.get("after_header", "after")), lineterm="")
+    return lines
+
+
 def _message(result: dict[str, Any]) -> str:
     # A failed command's msg is only "non-zero return code": its stderr says why.
     keys = ("stderr", "msg", "reason") if result.get("stderr") else ("msg", "reason")
@@ -50,6 +68,7 @@ class Progress:
     events_path: Path
     out: TextIO
     verbose_skips: bool = False
+    show_diff: bool = False
     failures: list[Failure] = field(default_factory=list)
     _fh: Any = None
 
@@ -90,6 +109,9 @@ class Progress:
             self.failures.append(Failure(host, label, _message(result), kind == "runner_on_unreachable"))
         suffix = f": {_message(result)}" if outcome in ("FAILED", "UNREACHABLE") else ""
         print(f"[{host}] {outcome:<11} {label}{suffix}", file=self.out, flush=True)
+        if self.show_diff and outcome == "changed":
+            for line in diff_lines(result):
+                print(f"    {line}", file=self.out)
         return True
 
 

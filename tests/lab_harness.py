@@ -59,7 +59,7 @@ def run_suites(reports: Path, *extra: str, timeout: float = 300) -> Run:
          "-p", "no:cacheprovider", "--reports-dir", str(reports), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
     )
-    new = [p for p in set(reports.iterdir()) - before if (p / "results.jsonl").exists()]
+    new = [p for p in set(reports.iterdir()) - before if not p.is_symlink() and (p / "results.jsonl").exists()]
     assert len(new) == 1, f"expected one new run directory in {reports}, got {new}\n{proc.stdout[-3000:]}"
     records = [json.loads(line) for line in (new[0] / "results.jsonl").read_text().splitlines() if line.strip()]
     return Run(records, new[0], proc.stdout + proc.stderr)

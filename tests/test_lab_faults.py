@@ -88,3 +88,13 @@ def test_fault_is_caught_at_its_layer_on_its_node(lab, fault, rail, layer, check
             f"{fault}: expected the failures to name {item}:\n{run.summary(at_layer)}"
     above = [r for r in run.of(FAULTY) if r["layer"] > first and r["outcome"] not in ("blocked", "skipped")]
     assert not above, f"{fault}: {FAULTY}'s layers above L{first} were not blocked:\n{run.summary(above)}"
+
+
+def test_bad_input_on_a_running_lab(lab):
+    again = bringup("lab", "up", "--nodes", "3")
+    assert again.returncode == 1 and "a lab is already up (3 nodes x 2 rails" in again.stderr, again.stderr
+    assert "--force" in again.stderr
+    unknown = bringup("lab", "inject", "link-down", "node09", "rail1")
+    assert unknown.returncode == 1 and "valid nodes: node01, node02, node03" in unknown.stderr
+    status = bringup("lab", "status")
+    assert status.returncode == 0 and "node02" in status.stdout and "faults: none" in status.stdout

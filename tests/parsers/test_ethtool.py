@@ -29,3 +29,8 @@ def test_truncated_raises():
 def test_garbled_header_raises():
     with pytest.raises(ParseError, match="line 1 should be 'Settings for <if>:', got 'Cannot get device settings"):
         ethtool.parse("Cannot get device settings: No such device\n")
+
+
+def test_real_lab_veth():
+    link = ethtool.parse(fixture("ethtool", "lab_rail1.txt"))
+    assert (link.netdev, link.speed_mbps, link.duplex, link.link_detected) == ("rail1", 10000, "Full", True)

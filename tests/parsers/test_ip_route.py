@@ -27,3 +27,8 @@ def test_empty_table():
 def test_truncated_raises():
     with pytest.raises(ParseError, match="JSON broken at line 1"):
         ip_route.parse('[{"dst":"198.19.16.0/24","dev":"enp2')
+
+
+def test_real_lab_route_get():
+    (route,) = ip_route.parse(fixture("ip_route", "lab_get_from.json"))
+    assert (route.dst, route.source, route.dev, route.table) == ("198.18.1.12", "198.18.1.11", "rail1", "101")

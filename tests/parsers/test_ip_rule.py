@@ -19,3 +19,8 @@ def test_garbled_raises():
 def test_truncated_raises():
     with pytest.raises(ParseError, match="JSON broken at line 1"):
         ip_rule.parse('[{"priority":0,"src":"all","table":"local"},{"prio')
+
+
+def test_real_lab_rules():
+    rules = ip_rule.parse(fixture("ip_rule", "lab_node01.json"))
+    assert [(r.priority, r.src, r.table) for r in rules][1:3] == [(1000, "198.18.1.11", "101"), (1001, "198.18.2.11", "102")]

@@ -34,3 +34,9 @@ def test_truncated_raises():
 def test_not_lldp_json_raises():
     with pytest.raises(ParseError, match="no top-level 'lldp' object"):
         lldpctl.parse('{"error": "unable to connect to lldpd"}')
+
+
+def test_real_lldpd_1_0_16_from_the_lab():
+    found = lldpctl.parse(fixture("lldpctl", "lab_lldpd_1_0_16.json"))
+    assert found == {"rail1": [Neighbour("rail1", "leaf1", "ca:af:ec:e9:24:f0", "swp1", "ifname", "swp1")],
+                     "rail2": [Neighbour("rail2", "leaf2", "ba:ea:02:2f:91:bb", "swp1", "ifname", "swp1")]}

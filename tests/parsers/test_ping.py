@@ -21,3 +21,7 @@ def test_frag_needed_from_router():
 def test_truncated_raises():
     with pytest.raises(ParseError, match="no 'packets transmitted' summary .* first line: 'PING 198.19.16.12"):
         ping.parse(cut(fixture("ping", "ok_9000.txt")))
+
+
+def test_real_lab_ping():
+    assert ping.parse(fixture("ping", "lab_veth_9000.txt")) == Ping(3, 3, 0, 0.0, None)

@@ -25,3 +25,9 @@ def test_garbled_raises():
 def test_non_integer_raises():
     with pytest.raises(ParseError, match="non-integer sysctl value"):
         sysctl.parse_int("net.ipv4.ip_local_port_range = 32768\t60999\n")
+
+
+def test_real_lab_rail_sysctls():
+    values = sysctl.parse_int(fixture("sysctl", "lab_node01.txt"))
+    assert (values["net.ipv4.conf.all.rp_filter"], values["net.ipv4.conf.rail1.rp_filter"]) == (2, 0)
+    assert len(values) == 9

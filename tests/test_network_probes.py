@@ -66,19 +66,3 @@ def test_doca_host_is_not_asked_for_dcb():
 def test_sysctl_key_for_dotted_interface():
     assert routing.sysctl_key("eth0.10", "rp_filter") == "net.ipv4.conf.eth0/10.rp_filter"
 
-
-@pytest.mark.parametrize("inventory", ["h100", "h100_sriov"])
-def test_no_command_is_asked_by_two_layers(inventory):
-    """A replayed run serves one recording per command string, so a command shared by two layers would let a
-    fault overlay edit one layer's copy while the other layer's copy wins (seen once with `uname -r`)."""
-    from bringup.inventory import load_inventory
-    from bringup.probes import plan_for, registered_layers
-    from tests.scenario_tools import SCENARIOS
-
-    cluster = load_inventory(str(SCENARIOS / inventory / "inventory"))
-    for node in cluster.nodes:
-        owner: dict[str, int] = {}
-        for layer in registered_layers():
-            for probe in plan_for(node, layer):
-                assert owner.setdefault(probe.command, layer) == layer, \
-                    f"{node.name}: `{probe.command}` is in the plans of L{owner[probe.command]} and L{layer}"

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# L2 (PCIe, firmware, IOMMU) inspects physical devices; a namespace lab has none of its own (its nodes share
-# the host's kernel command line and PCI bus), so the lab runs every layer but that one.
-LAB_LAYERS = "1,3-15"
 
 
 def lab_unavailable() -> str | None:
@@ -55,7 +52,7 @@ def run_suites(reports: Path, *extra: str, timeout: float = 300) -> Run:
     reports.mkdir(parents=True, exist_ok=True)
     before = set(reports.iterdir())
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/", "--inventory", "lab", "--layers", LAB_LAYERS, "-q",
+        [sys.executable, "-m", "pytest", "suites/", "--inventory", "lab", "-q",
          "-p", "no:cacheprovider", "--reports-dir", str(reports), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
     )

@@ -56,6 +56,18 @@ def up(nodes_count: int = 4, rails: int = 2, design: str = "baremetal-slurm-roce
     lab = LabState(nodes=nodes_count, rails=rails, design=design)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     lab.save()  # before anything is made: `down` after a crash starts from here
+    try:
+        _build(lab)
+    except LabError as exc:
+        raise LabError(f"{exc}\n(the half-built lab stays for inspection; `bringup lab down` removes it, "
+                       f"`bringup lab up --force` rebuilds it)") from None
+    log(f"bringup lab: {nodes_count} nodes x {rails} rails ({design}) up in {time.time() - started:.1f} s; "
+        f"inventory {lab.inventory}")
+    return lab
+
+
+def _build(lab: LabState) -> None:
+    nodes_count, rails, design = lab.nodes, lab.rails, lab.design
     node_names = lab.node_names
     leaf_names = [addressing.leaf_name(r) for r in range(1, rails + 1)]
     switch_names = [addressing.MGMT_SWITCH] + leaf_names
@@ -90,9 +102,6 @@ def up(nodes_count: int = 4, rails: int = 2, design: str = "baremetal-slurm-roce
     lab.inventory = str(inventory_gen.write(nodes_count, rails, design))
     lab.complete = True
     lab.save()
-    log(f"bringup lab: {nodes_count} nodes x {rails} rails ({design}) up in {time.time() - started:.1f} s; "
-        f"inventory {lab.inventory}")
-    return lab
 
 
 def _node_ip(name: str, args: list[str]) -> None:

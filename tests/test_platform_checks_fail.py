@@ -96,10 +96,14 @@ def test_layer11_gpu_stack(healthy, tmp_path):
     assert "Deployment/Inforom Fail" in failed["test_dcgm_diag_passes[node01]"]
 
 
-def test_layer12_gdr_level_override(healthy, tmp_path):
-    edits = [{"node": "node02", "key": "gdr-nccl-settings", "replace": ["NCCL_IB_TC=106\n", "NCCL_IB_TC=106\nNCCL_NET_GDR_LEVEL=PHB\n"]}]
+def test_layer12_gdr_level_override_and_numa(healthy, tmp_path):
+    edits = [{"node": "node02", "key": "gdr-nccl-settings", "replace": ["NCCL_IB_TC=106\n", "NCCL_IB_TC=106\nNCCL_NET_GDR_LEVEL=PHB\n"]},
+             {"node": "node01", "key": "nic-numa@rail1", "stdout": "1\n"}]
     failed, proc = _failures(healthy, tmp_path, 12, edits)
-    assert list(failed) == ["test_nccl_gdr_level_not_overridden[node02]"], proc.stdout[-2000:]
+    assert sorted(failed) == ["test_gpu_and_nic_share_numa_node[node01-rail1]",
+                              "test_nccl_gdr_level_not_overridden[node02]"], proc.stdout[-2000:]
+    assert "GPU1 is on NUMA node 0 but rail1 NIC mlx5_1 on NUMA node 1" in \
+        failed["test_gpu_and_nic_share_numa_node[node01-rail1]"]
     assert "NCCL_NET_GDR_LEVEL=PHB set on node02" in failed["test_nccl_gdr_level_not_overridden[node02]"]
 
 

@@ -6,6 +6,7 @@ settings come from ``/etc/nccl.conf`` (absent file = nothing set) and the ``NCCL
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 from bringup.probes import Probe
@@ -29,7 +30,16 @@ NCCL_SETTINGS = Probe("gdr-nccl-settings", "if [ -e /etc/nccl.conf ]; then cat /
                                            "env | grep '^NCCL_'; test $? -le 1")
 
 
+def nic_numa_key(rail) -> str:
+    return f"nic-numa@{rail.name}"
+
+
 def plan(node: "Node") -> list[Probe]:
     if not node.hardware.gpus:
         return []
-    return [TOPO, NVIDIA_VERSION, MODULES, KERNEL, NCCL_SETTINGS]
+    probes = [TOPO, NVIDIA_VERSION, MODULES, KERNEL, NCCL_SETTINGS]
+    for rail in node.rails:
+        if rail.rdma_device:  # the NIC's NUMA node as the kernel sees it (-1: no NUMA information)
+            path = shlex.quote(f"/sys/class/infiniband/{rail.rdma_device}/device/numa_node")
+            probes.append(Probe(nic_numa_key(rail), f"cat {path}"))
+    return probes

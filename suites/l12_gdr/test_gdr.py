@@ -6,6 +6,7 @@ import pytest
 
 from bringup import expect
 from bringup.parsers import nccl_conf, nvidia_smi_topo, nvidia_version, proc_modules, scalar
+from bringup.probes.gdr import nic_numa_key
 
 
 def _needs_gpus(node):
@@ -30,6 +31,22 @@ def test_gpu_nic_affinity(node, rail, facts, check):
     assert link in allowed.value, (f"GPU{rail.gpu} reaches {rail.name} NIC {rail.rdma_device} via {link}, "
                                    f"not {'/'.join(allowed.value)} ({allowed.source}): GPUDirect traffic crosses "
                                    f"the CPU interconnect")
+
+
+def test_gpu_and_nic_share_numa_node(node, rail, facts, check):
+    """layers.md L12: a GPU and its rail NIC on the same NUMA node, so the proxy thread and host buffers of
+    that rail stay local."""
+    if rail.gpu is None or not rail.rdma_device:
+        pytest.skip(f"inventory pairs no GPU and RDMA device with {node.name} {rail.name}")
+    _needs_gpus(node)
+    gpu_numa = facts.parsed("topo", nvidia_smi_topo.parse).numa_affinity.get(f"GPU{rail.gpu}", "")
+    nic_numa = facts.parsed(nic_numa_key(rail), scalar.parse)
+    if nic_numa == "-1" or not gpu_numa.isdigit():
+        pytest.skip(f"no NUMA information for GPU{rail.gpu} ({gpu_numa or 'none'}) or {rail.rdma_device} "
+                    f"({nic_numa}) on {node.name}: a single-node or NUMA-less system")
+    check.record(f"GPU{rail.gpu} NUMA {gpu_numa}, {rail.rdma_device} NUMA {nic_numa}", "same NUMA node")
+    assert gpu_numa == nic_numa, \
+        f"GPU{rail.gpu} is on NUMA node {gpu_numa} but {rail.name} NIC {rail.rdma_device} on NUMA node {nic_numa}"
 
 
 def test_gdr_kernel_path_present(node, facts, check):

@@ -209,6 +209,8 @@ def main() -> None:
     write("common", "dmesg-xid", dmesg_boot())
     write("common", "dcgmi-diag", dcgm_json())
     write("common", "topo", topo())
+    for rail in range(8):
+        write("common", f"nic-numa@rail{rail}", f"{numa(rail)}\n")
     write("common", "nvidia-version",
           f"NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  {DRIVER}  Release Build  "
           "(dvs-builder@U16-I3-B03-4-3)  Tue Mar  5 22:42:30 UTC 2024\n"

@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 TOPO = Probe("topo", "nvidia-smi topo -m")
 NVIDIA_VERSION = Probe("nvidia-version", "cat /proc/driver/nvidia/version")
 MODULES = Probe("modules", "cat /proc/modules")
-# The kernel release for the DMA-BUF rule. Not `uname -r`: L6 records that command, and a replayed run serves
-# one recording per command string, so each layer asks with its own command.
+# The kernel release for the DMA-BUF rule (the string `uname -r` prints, read from procfs).
 KERNEL = Probe("gdr-kernel", "cat /proc/sys/kernel/osrelease")
 # An absent /etc/nccl.conf sets nothing; printing nothing (rc 0) says exactly that.
 NCCL_CONF_COMMAND = "if [ -e /etc/nccl.conf ]; then cat /etc/nccl.conf; fi"

@@ -16,8 +16,7 @@ if TYPE_CHECKING:
     from bringup.model import Rail
 
 CMDLINE = Probe("cmdline", "cat /proc/cmdline")
-# Boot messages without timestamps (L11 reads `dmesg` with them for Xid events; one command per layer keeps
-# replayed runs unambiguous).
+# Boot messages; timestamps say nothing about the IOMMU state (L11 reads `dmesg` with them, for Xid events).
 DMESG = Probe("dmesg-iommu", "dmesg --notime")
 LSPCI_VVV = Probe("lspci-vvv", "lspci -D -vvv")
 # The SMBIOS BIOS strings as the kernel exports them: world-readable, unlike `dmidecode` (root).

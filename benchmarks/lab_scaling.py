@@ -52,7 +52,11 @@ def main() -> int:
     parser.add_argument("--rails", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-provision", action="store_true", help="time the suites on bare nodes (fan-out only)")
+    parser.add_argument("--force", action="store_true", help="replace a lab that is already up")
     args = parser.parse_args()
+    status = subprocess.run([sys.executable, "-m", "bringup.cli", "lab", "status"], cwd=ROOT, capture_output=True)
+    if status.returncode == 0 and not args.force:
+        raise SystemExit("a lab is already up on this host (someone's?); --force replaces it")
     rows = []
     try:
         with tempfile.TemporaryDirectory(prefix="lab-scaling-") as tmp:

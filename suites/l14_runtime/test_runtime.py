@@ -18,8 +18,6 @@ def _bare_metal(node):
 
 def test_hostname_matches_inventory(node, facts, check):
     _bare_metal(node)
-    if node.connection.kind == "local" or node.name == "localhost":
-        pytest.skip(f"{node.name} is this machine, probed in place: its inventory name is not a host name")
     if node.connection.kind == "local":
         pytest.skip(f"{node.name} is probed in place (ansible_connection: local): its inventory name is an alias")
     name = facts.parsed("hostname", scalar.parse)

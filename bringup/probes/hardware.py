@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 NPROC = Probe("nproc", "nproc --all")
 MEMINFO = Probe("meminfo", "cat /proc/meminfo")
 LSPCI = Probe("lspci", "lspci -Dnn")
-GPU_QUERY_FIELDS = ["index", "name", "serial", "vbios_version", "pci.bus_id", "power.limit"]
+# clocks_throttle_reasons.* is the pre-535 name; newer drivers still accept it (as clocks_event_reasons.*).
+GPU_QUERY_FIELDS = ["index", "name", "serial", "vbios_version", "pci.bus_id", "power.limit", "power.default_limit",
+                    "clocks_throttle_reasons.hw_slowdown"]
 GPU_QUERY = Probe("gpu-query", f"nvidia-smi --query-gpu={','.join(GPU_QUERY_FIELDS)} --format=csv,noheader,nounits")
 
 

@@ -59,6 +59,30 @@ def test_gpu_vbios_identical_fleet_wide(node, facts, fleet, check):
     check.fleet_identical("GPU VBIOS per SKU", node.name, fleet(vbios), expect.declared(node, "gpu_vbios"))
 
 
+def _gpu_row(facts, gpu):
+    rows = {int(row["index"]): row for row in _gpu_rows(facts)}
+    if gpu not in rows:
+        pytest.fail(f"nvidia-smi lists no GPU {gpu} (indices: {sorted(rows)})")
+    return rows[gpu]
+
+
+def test_gpu_power_limit_is_sku_default(node, gpu, facts, check):
+    """layers.md L1: power limit = SKU default (700 W on H100 SXM). The GPU reports its own default, so a
+    capped GPU fails without a wattage in test code; a site that caps on purpose declares gpu_power_limit_w."""
+    row = _gpu_row(facts, gpu)
+    declared = expect.declared(node, "gpu_power_limit_w")
+    wanted = declared or expect.Expected(float(row["power.default_limit"]), f"GPU {gpu}'s own power.default_limit")
+    check.equal(f"GPU {gpu} power limit", float(row["power.limit"]), expect.Expected(float(wanted.value), wanted.source),
+                "W")
+
+
+def test_gpu_no_hw_slowdown(node, gpu, facts, check):
+    """layers.md L1: no HW slowdown active (thermal or power-brake throttling, nvidia-smi clocks reasons)."""
+    state = _gpu_row(facts, gpu)["clocks_throttle_reasons.hw_slowdown"]
+    check.record(state, "Not Active")
+    assert state == "Not Active", f"GPU {gpu} on {node.name}: HW slowdown {state} (thermal or power brake)"
+
+
 def test_nic_count_matches_profile(node, facts, check):
     if node.hardware.nics is None:
         pytest.skip(f"inventory declares no backend NIC count for {node.name}")

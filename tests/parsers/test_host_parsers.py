@@ -61,8 +61,10 @@ def test_chronyc_synchronised_and_not():
 
 def test_nvidia_smi_query_and_list():
     rows = nvidia_smi_query.parse(capture("gpu-query", "node01"),
-                                  ["index", "name", "serial", "vbios_version", "pci.bus_id", "power.limit"])
+                                  ["index", "name", "serial", "vbios_version", "pci.bus_id", "power.limit",
+                                   "power.default_limit", "clocks_throttle_reasons.hw_slowdown"])
     assert len(rows) == 8 and rows[7]["pci.bus_id"] == "00000000:DC:00.0" and rows[0]["power.limit"] == "700.00"
+    assert rows[0]["clocks_throttle_reasons.hw_slowdown"] == "Not Active"
     header = "index, name, memory.total [MiB]\n0, NVIDIA H100 80GB HBM3, 81559 MiB\n"
     assert nvidia_smi_query.parse(header) == [{"index": "0", "name": "NVIDIA H100 80GB HBM3", "memory.total": "81559 MiB"}]
     with pytest.raises(ParseError, match="row 1 has 2 fields, expected 3"):

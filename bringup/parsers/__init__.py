@@ -28,6 +28,7 @@ _MODULES = (
     "devlink_eswitch",
     "ecn_sysfs",
     "ethtool",
+    "ethtool_driver",
     "ethtool_fec",
     "ethtool_module",
     "ethtool_pause",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shlex import quote
 from typing import TYPE_CHECKING
 
 from bringup.probes import Probe
@@ -18,8 +19,13 @@ GPU_QUERY_FIELDS = ["index", "name", "serial", "vbios_version", "pci.bus_id", "p
 GPU_QUERY = Probe("gpu-query", f"nvidia-smi --query-gpu={','.join(GPU_QUERY_FIELDS)} --format=csv,noheader,nounits")
 
 
+def driver_info(rail) -> Probe:
+    """Firmware version and PSID per rail NIC, without vendor tools (``mlxfwmanager --query`` shows the same)."""
+    return Probe(f"ethtool-i-{rail.name}", f"ethtool -i {quote(rail.netdev)}")
+
+
 def plan(node: "Node") -> list[Probe]:
-    probes = [NPROC, MEMINFO, LSPCI]
+    probes = [NPROC, MEMINFO, LSPCI] + [driver_info(rail) for rail in node.rails]
     if node.hardware.gpus:  # a node declared without GPUs is not asked for nvidia-smi
         probes.append(GPU_QUERY)
     return probes

@@ -7,7 +7,7 @@ majority is the expectation and the odd nodes fail by name.
 import pytest
 
 from bringup import expect
-from bringup.parsers import lspci, meminfo, nvidia_smi_query, scalar
+from bringup.parsers import ethtool_driver, lspci, meminfo, nvidia_smi_query, scalar
 from bringup.probes.hardware import GPU_QUERY_FIELDS
 
 GIB = 1024**3
@@ -93,3 +93,11 @@ def test_nic_count_matches_profile(node, facts, check):
     ids = f"{hw.nic_pci_vendor}:{hw.nic_pci_device or '*'}"
     check.equal(f"backend NIC functions ({ids}, VFs excluded)", len(found),
                 expect.Expected(node.hardware.nics, "inventory bringup_hardware.nics"))
+
+
+def test_nic_firmware_identical_fleet_wide(node, rail, facts, fleet, check):
+    """layers.md L1: one NIC firmware (and PSID) fleet-wide, compared rail by rail across nodes."""
+    key = f"ethtool-i-{rail.name}"
+    firmware = lambda f: "{0.firmware} ({0.psid})".format(f.parsed(key, ethtool_driver.parse))  # noqa: E731
+    firmware(facts)
+    check.fleet_identical(f"{rail.name} NIC firmware", node.name, fleet(firmware), expect.declared(node, "nic_firmware"))

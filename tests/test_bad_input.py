@@ -120,7 +120,8 @@ def test_unreachable_node_errors_and_the_others_complete(ssh_cluster, tmp_path):
     node3 = [r for r in records if r["node"] == "node03"]
     assert node3[0]["outcome"] == "error"
     assert f"node03 unreachable: ssh: connect to host 127.0.0.12 port {ssh_cluster.port}: Connection refused" in node3[0]["message"]
-    assert {r["outcome"] for r in node3} == {"error", "blocked"}  # L1 errors, L6 is blocked by it
+    assert "blocked" in {r["outcome"] for r in node3}  # L6 is blocked by the L1 error
+    assert {r["outcome"] for r in node3} <= {"error", "blocked", "skipped"}  # skipped: rows the inventory lacks
     others = [r for r in records if r["node"] != "node03"]
     assert others and {r["outcome"] for r in others} <= {"passed", "skipped"}
 
@@ -134,7 +135,7 @@ def test_ssh_auth_failure_is_named(ssh_cluster, tmp_path):
     (inv / "host_vars" / "node02.yml").write_text(f"ansible_ssh_private_key_file: {wrong}\n")
     records, _ = run_suites(tmp_path / "reports", "--inventory", str(inv), "--layers", "1")
     node2 = [r for r in records if r["node"] == "node02"]
-    assert all(r["outcome"] == "error" for r in node2)
+    assert node2 and all(r["outcome"] == "error" for r in node2 if r["outcome"] != "skipped")
     assert "node02 unreachable: root@127.0.0.11: Permission denied (publickey)." in node2[0]["message"]
     assert all(r["outcome"] in ("passed", "skipped") for r in records if r["node"] != "node02")
 
@@ -166,10 +167,13 @@ def test_a_killed_run_keeps_every_finished_result(ssh_cluster, tmp_path, signum,
     proc = subprocess.Popen([sys.executable, "-m", "pytest", "suites/", "--inventory", str(inv), "--no-gate", "--layers", "1,6",
                              "--reports-dir", str(reports), "-q"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    deadline, last, steady_since = time.time() + 60, -1, time.time()
+    while time.time() < deadline:  # until L1 is recorded for every node and L6's hung session has begun
         runs = [p for p in reports.glob("2*") if (p / "results.jsonl").exists()]
-        if runs and len(list(read_results(runs[0]))) >= 18:  # L1 finished for all three nodes
+        done = len([r for r in read_results(runs[0]) if r["layer"] == 1]) if runs else 0
+        if done != last:
+            last, steady_since = done, time.time()
+        elif done and time.time() - steady_since > 1.0:
             break
         time.sleep(0.1)
     os.kill(proc.pid, signum)
@@ -177,7 +181,8 @@ def test_a_killed_run_keeps_every_finished_result(ssh_cluster, tmp_path, signum,
     assert proc.returncode == exit_code, out
     run = latest_run(reports)
     records = list(read_results(run))
-    assert len([r for r in records if r["layer"] == 1]) == 18
+    level1 = [r for r in records if r["layer"] == 1]
+    assert len(level1) == last and {r["node"] for r in level1} == {"node01", "node02", "node03"}
     assert [r for r in records if r["node"] == "node03"][0]["message"].startswith("node03 probe session failed")
     assert (run / "probes" / "node01" / "l01.json").exists()
     assert not list((run / "probes" / "node01").glob(".tmp-*"))

@@ -63,6 +63,9 @@ def group_vars(design: str, memlock_ok: bool = True) -> dict:
         "bringup_expect": {
             # Every lab node shares the host's kernel clock; there is no time daemon to check.
             "time_sync": "not_required",
+            # Lab nodes share the host's CPUs and kernel: the governor is the host's, and provisioning a lab
+            # must not change it (os_baseline leaves it alone when this is "any").
+            "cpu_governor": "any",
             # The SSH mesh (layers.md L14) is needed where mpirun launches over ssh: D4 always, and the lab
             # runs mpirun on D2 as well (OpenMPI across the nodes).
             "ssh_mesh": True,

@@ -39,7 +39,6 @@ class State:
     prober: Prober | None = None
     gate: Gate = field(default_factory=Gate)
     records: list[dict] = field(default_factory=list)
-    deselected: dict[int, int] = field(default_factory=dict)
     junit_written: float = 0.0
 
 
@@ -228,8 +227,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             keep.append(item)
         elif layer not in design.layers or layer not in state.layers:
             drop.append(item)
-            if layer not in design.layers:
-                state.deselected[layer] = state.deselected.get(layer, 0) + 1
         else:
             keep.append(item)
     if drop:

@@ -79,6 +79,8 @@ _MODULES = (
     "scontrol_ping",
     "srun_mpi_list",
     "unmunge",
+    # traffic rows (issue 5): L8 proof by traffic, L12 GDR bandwidth, L13 pairwise RDMA
+    "perftest",
 )
 
 

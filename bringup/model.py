@@ -47,6 +47,19 @@ class Rail(_Strict):
         return value
 
 
+class Frontend(_Strict):
+    """The node's frontend (management/bootstrap) interface: where ssh, NCCL's bootstrap socket and Open MPI's
+    out-of-band wire-up travel, so that no control traffic rides a backend rail (layers.md L9, L13)."""
+
+    netdev: str
+    address: ipaddress.IPv4Interface | None = None
+
+    @field_validator("netdev")
+    @classmethod
+    def _netdev_name(cls, value: str) -> str:
+        return Rail._netdev_name(value)  # the same kernel naming rule as a rail's netdev
+
+
 class Hardware(_Strict):
     """The hardware profile a node must match (layer 1). 0 GPUs or NICs means the node has none."""
 
@@ -91,6 +104,7 @@ class HostVars(_Strict):
     hardware: Hardware = Hardware()
     fabric: Fabric = Fabric()
     rails: list[Rail] = []
+    frontend: Frontend | None = None
     cabling_plan: str | None = None
     partition: Literal["slurm", "kubernetes"] | None = None
     expect: dict[str, Any] = Field(default_factory=dict, description="declared values for fleet-consensus checks")
@@ -106,4 +120,7 @@ class HostVars(_Strict):
             dup = {v for v in seen if seen.count(v) > 1}
             if dup:
                 raise ValueError(f"rails: duplicate {attr} {sorted(dup)}")
+        if self.frontend and self.frontend.netdev in {r.netdev for r in self.rails}:
+            raise ValueError(f"frontend: {self.frontend.netdev} is a backend rail netdev; the frontend is the "
+                             f"management/bootstrap interface, not a rail")
         return self

@@ -20,7 +20,7 @@ import pydantic
 import yaml
 
 from bringup.designs import Design, UnknownDesign, get_design
-from bringup.model import CablingEntry, Fabric, Hardware, HostVars, Rail
+from bringup.model import CablingEntry, Fabric, Frontend, Hardware, HostVars, Rail
 from bringup.pairs import rail_peers
 
 INVENTORY_ROOT = Path(__file__).resolve().parent.parent / "inventories"
@@ -64,6 +64,7 @@ class Node:
     rail_peers: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
     # every node of the inventory, in order (L14 SSH mesh and name resolution probe all of them)
     fleet: tuple[str, ...] = field(repr=False, default=())
+    frontend: Frontend | None = None  # the management/bootstrap interface (L9), when the inventory declares one
 
     def rail(self, name: str) -> Rail:
         for rail in self.rails:
@@ -317,6 +318,7 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
             hardware=hv.hardware,
             fabric=hv.fabric,
             rails=tuple(hv.rails),
+            frontend=hv.frontend,
             partition=hv.partition,
             expect=dict(hv.expect),
             vars=project,

@@ -62,6 +62,8 @@ class Node:
     vars: dict[str, Any] = field(repr=False, default_factory=dict)
     # rail name -> (peer node, peer address on that rail); see bringup.pairs.rail_peers
     rail_peers: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
+    # rail name -> that peer's own Rail (its RDMA device and GPU serve the far end of a traffic test)
+    peer_rails: dict[str, Rail] = field(repr=False, default_factory=dict)
     # every node of the inventory, in order (L14 SSH mesh and name resolution probe all of them)
     fleet: tuple[str, ...] = field(repr=False, default=())
     frontend: Frontend | None = None  # the management/bootstrap interface (L9), when the inventory declares one
@@ -341,6 +343,7 @@ def load_inventory(name_or_path: str, design_override: str | None = None) -> Clu
 
     for name, peers in rail_peers(nodes.values()).items():
         nodes[name].rail_peers = peers
+        nodes[name].peer_rails = {rail: nodes[peer].rail(rail) for rail, (peer, _) in peers.items()}
     for node in nodes.values():
         node.fleet = tuple(nodes)
 

@@ -1,0 +1,111 @@
+"""What the traffic checks share: the perftest report of a rail, the priority share of a counter diff, and the
+fleet-outlier rule. The arithmetic is pure (tested in tests/test_trafficcheck.py); the checks live in suites/.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+import pytest
+
+from bringup.parsers import ethtool_stats, perftest
+from bringup.probe.prober import ProbeError, ProbeSet
+from bringup.probes import traffic
+
+
+def require(node, rail) -> None:
+    reason = traffic.skip_reason(node, rail)
+    if reason:
+        pytest.skip(reason)
+
+
+def report(facts: ProbeSet, node, rail, test: str) -> perftest.Report:
+    """The client's report; a failed pair names the pair, the tool and the first line it printed."""
+    key = f"perftest-{test}-{rail.name}"
+    result = facts.result(key)
+    peer, address = node.rail_peers[rail.name]
+    pair = f"{rail.name} {node.name} -> {peer} ({address})"
+    if result.timed_out:
+        raise ProbeError(f"{node.name}: perftest {test} on {pair} timed out (the probe's --probe-timeout)")
+    if result.rc != 0:
+        detail = [line.strip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
+        where = f"ssh to {peer}" if result.rc == 255 else f"perftest {test}"
+        raise ProbeError(f"{node.name}: {where} on {pair} exited {result.rc}: "
+                         f"{detail[0] if detail else 'no output'}")
+    try:
+        return perftest.parse(result.stdout)
+    except ValueError as exc:
+        raise ProbeError(f"{node.name}: perftest {test} on {pair}: cannot parse the client's report: {exc}") from None
+
+
+def bandwidth_gbps(facts: ProbeSet, node, rail, test: str) -> float:
+    rows = report(facts, node, rail, test).bandwidth
+    if not rows:
+        raise ProbeError(f"{node.name}: perftest {test} on {rail.name} printed a latency table, not bandwidth")
+    return rows[-1].average_gbps
+
+
+def fleet_bandwidths(facts: ProbeSet) -> list[float]:
+    """Every rail bandwidth one node measured at L13 (its failed or garbled pairs left out: they fail their own
+    checks, and a comparison against them would say nothing)."""
+    values = []
+    for key, result in facts.results.items():
+        if key.startswith("perftest-bw-") and result.rc == 0:
+            try:
+                values.append(perftest.parse(result.stdout).bandwidth[-1].average_gbps)
+            except (ValueError, IndexError):
+                continue
+    return values
+
+
+@dataclass(frozen=True)
+class PriorityShare:
+    priority: int
+    deltas: dict[int, int]  # tx bytes per priority during the test
+
+    @property
+    def share(self) -> float:
+        total = sum(self.deltas.values())
+        return self.deltas.get(self.priority, 0) / total if total else 0.0
+
+    @property
+    def busiest(self) -> int:
+        return max(self.deltas, key=lambda p: self.deltas[p])
+
+
+_TX_PRIO = re.compile(r"^tx_prio(\d)_bytes$")
+
+
+def priority_share(before_text: str, after_text: str, priority: int) -> PriorityShare:
+    """tx bytes per 802.1p priority between two ``ethtool -S`` snapshots (mlx5 ``tx_prio<N>_bytes``)."""
+    before, after = ethtool_stats.parse(before_text), ethtool_stats.parse(after_text)
+    deltas = {}
+    for name, value in after.items():
+        match = _TX_PRIO.match(name)
+        if match and name in before:
+            deltas[int(match.group(1))] = value - before[name]
+    if priority not in deltas:
+        raise ValueError(f"no tx_prio{priority}_bytes counter in `ethtool -S` (the driver prints no per-priority "
+                         f"counters; mlx5 does)")
+    return PriorityShare(priority, deltas)
+
+
+@dataclass(frozen=True)
+class Outlier:
+    median: float
+    sigma: float
+    limit: float
+
+
+def low_outlier_limit(values: list[float], sigmas: float, floor_fraction: float = 0.01) -> Outlier | None:
+    """The value below which a sample is an outlier: median - sigmas x sigma, sigma = 1.4826 x MAD (a normal
+    distribution's standard deviation, estimated without letting the outliers inflate it), at least
+    ``floor_fraction`` of the median. Fewer than 4 samples: None (no fleet to compare with)."""
+    if len(values) < 4:
+        return None
+    median = statistics.median(values)
+    mad = statistics.median(abs(v - median) for v in values)
+    sigma = max(1.4826 * mad, floor_fraction * median)
+    return Outlier(median, sigma, median - sigmas * sigma)

@@ -1,0 +1,98 @@
+"""The traffic rows' pure parts: the probe commands (quoting, ports, CUDA), the priority share of a counter
+diff and the fleet-outlier rule."""
+
+import shlex
+
+import pytest
+
+from bringup.inventory import load_inventory
+from bringup.probes import traffic
+from bringup.trafficcheck import low_outlier_limit, priority_share
+from tests.scenario_tools import SCENARIOS
+
+STATS = "NIC statistics:\n     tx_bytes: {total}\n     tx_prio0_bytes: {p0}\n     tx_prio3_bytes: {p3}\n"
+
+
+def test_share_of_the_roce_priority():
+    before = STATS.format(total=100, p0=40, p3=60)
+    after = STATS.format(total=10_100, p0=140, p3=10_060)
+    share = priority_share(before, after, 3)
+    assert share.deltas == {0: 100, 3: 10_000}
+    assert share.share == pytest.approx(10_000 / 10_100)
+    assert share.busiest == 3
+
+
+def test_traffic_on_priority_0_has_no_share():
+    share = priority_share(STATS.format(total=0, p0=0, p3=0), STATS.format(total=9, p0=9, p3=0), 3)
+    assert (share.share, share.busiest) == (0.0, 0)
+
+
+def test_driver_without_per_priority_counters_is_an_error():
+    plain = "NIC statistics:\n     tx_bytes: 5\n"
+    with pytest.raises(ValueError, match="no tx_prio3_bytes"):
+        priority_share(plain, plain, 3)
+
+
+def test_outlier_limit_ignores_the_outlier_itself():
+    rule = low_outlier_limit([392.0, 391.5, 391.8, 392.1, 391.9, 241.5], 3)
+    assert rule.median == pytest.approx(391.85)
+    assert rule.sigma == pytest.approx(0.01 * 391.85)  # MAD 0.2 -> 0.3 Gb/s, under the 1% floor
+    assert 241.5 < rule.limit < 391.5
+
+
+def test_outlier_limit_on_a_spread_fleet_uses_the_spread():
+    values = [300.0, 310.0, 320.0, 330.0, 340.0]
+    rule = low_outlier_limit(values, 3)
+    assert rule.sigma == pytest.approx(1.4826 * 10)
+    assert rule.limit == pytest.approx(320 - 3 * 14.826)
+
+
+def test_outlier_needs_four_samples():
+    assert low_outlier_limit([1.0, 2.0, 3.0], 3) is None
+
+
+@pytest.fixture(scope="module")
+def h100():
+    return load_inventory(str(SCENARIOS / "h100" / "inventory"))
+
+
+def test_pair_probe_starts_the_server_on_the_ring_neighbour(h100):
+    node = h100.node("node01")
+    rail = node.rail("rail2")
+    probe = traffic.pair_probe(node, rail, traffic.tests(node)["gdr-cuda"])
+    argv = shlex.split(probe.command)
+    assert argv[:7] == ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "StrictHostKeyChecking=yes"]
+    assert argv[7] == "node02"
+    server = argv[8]
+    assert "-d mlx5_2" in server and "--use_cuda=2" in server and "-p 18535" in server  # 18515 + 8*2 + 4
+    client = probe.command.split("&& ", 1)[1]
+    assert client.endswith("-p 18535 198.19.18.12") and "--tclass=106" in client
+
+
+def test_every_rail_and_test_has_its_own_port(h100):
+    node = h100.node("node01")
+    ports = set()
+    for rail in node.rails:
+        for test in traffic.tests(node).values():
+            ports.add(traffic.PORT_BASE + 8 * node.rails.index(rail) + test.slot)
+    assert len(ports) == len(node.rails) * len(traffic.tests(node))
+
+
+def test_inventory_values_are_quoted(h100):
+    import dataclasses
+
+    node = h100.node("node01")
+    far = node.peer_rails["rail0"].model_copy(update={"rdma_device": "mlx5_0 ;x"})
+    node = dataclasses.replace(node, peer_rails={**node.peer_rails, "rail0": far},
+                               rail_peers={**node.rail_peers, "rail0": ("node02;reboot", "198.19.16.12")})
+    argv = shlex.split(traffic.pair_probe(node, node.rail("rail0"), traffic.tests(node)["bw"]).command)
+    assert argv[7] == "node02;reboot"
+    assert "-d 'mlx5_0 ;x'" in argv[8]
+
+
+def test_traffic_needs_the_ssh_mesh(h100):
+    import dataclasses
+
+    node = dataclasses.replace(h100.node("node01"), expect={})
+    assert "declare bringup_expect.traffic_checks: true" in traffic.skip_reason(node, node.rail("rail0"))
+    assert traffic.proof_plan(node) == []

@@ -96,3 +96,12 @@ def test_truncated_output_errors_with_command_and_line(healthy, tmp_path):
     message = results["test_gpu_nic_affinity[node01-rail0]"]["message"]
     assert "cannot parse the output of `nvidia-smi topo -m`" in message
     assert "line 7 is not a matrix row over 18 devices: 'GPU5" in message
+
+
+def test_empty_nvlink_status_skips_without_a_declared_link_count(healthy, tmp_path):
+    """Driver 580 prints nothing for `nvidia-smi nvlink -s` when no GPU exposes NVLink (recorded on an H100 VM)."""
+    results, proc = _run(healthy, tmp_path, [{"node": "node01", "key": "nvlink", "stdout": ""}], "--layers", "11")
+    assert _failed(results) == [], proc.stdout[-2000:]
+    record = results["test_nvlink_all_links_up[node01-gpu3]"]
+    assert record["outcome"] == "skipped" and "reports no NVLink" in record["message"]
+    assert results["test_nvlink_all_links_up[node02-gpu3]"]["outcome"] == "passed"

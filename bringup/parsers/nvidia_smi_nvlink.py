@@ -7,6 +7,9 @@
     	 Link 17: 26.562 GB/s
 
 A link that is down prints ``Link 3: <inactive>``; GPUs without NVLink print only their ``GPU n:`` line.
+Driver 580 prints nothing at all (exit 0) when no GPU exposes NVLink, as recorded on a single H100 SXM in a
+VM (tests/fixtures/recorded_h100/nvidia-smi-nvlink-s.out): an empty output is an empty mapping, and the L11
+check decides whether that is acceptable. Any other line, or a ``Link`` line before a ``GPU n:`` line, raises.
 """
 
 from __future__ import annotations
@@ -46,6 +49,4 @@ def parse(text: str) -> dict[int, GpuLinks]:
             current.links[int(match[1])] = float(match["speed"]) if match["speed"] else None
         else:
             raise ParseError(f"line {number} is not `nvidia-smi nvlink -s` output: {stripped!r}")
-    if not gpus:
-        raise ParseError("no GPU in the output")
     return gpus

@@ -23,7 +23,9 @@
 
 Drivers before ~470 name NIC columns by device (``mlx5_0``) and have no NIC legend; both are accepted and
 NIC columns are always reported under their RDMA device name. Cells are tab-separated; the affinity
-columns may be separated by a double tab.
+columns may be separated by a double tab. Driver 580 underlines the header row with ANSI escapes even when
+stdout is not a terminal (``\t\x1b[4mGPU0\tCPU Affinity\tNUMA Affinity\tGPU NUMA ID\x1b[0m``, recorded on a
+single-GPU H100 VM: tests/fixtures/recorded_h100/nvidia-smi-topo.out); escapes are dropped before parsing.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ TOOL = "nvidia-smi-topo-m"
 _LEGEND_NIC = re.compile(r"^\s*(NIC\d+):\s*(\S+)\s*$")
 _CELL = re.compile(r"^(X|SYS|NODE|PHB|PXB|PIX|NV\d+|NVL\d*|SOC|CPU)$")
 _AFFINITY = ("CPU Affinity", "NUMA Affinity", "GPU NUMA ID")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # SGR escapes such as the header's underline
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,10 @@ class Topology:
 
 
 def parse(text: str) -> Topology:
-    rows = lines(text)
-    start = next((i for i, line in enumerate(rows) if "\t" in line and line.strip().startswith("GPU0")), None)
+    rows = [_ANSI.sub("", line) for line in lines(text)]
+    # The header's first cell is empty; the GPU0 row (also tab-separated, starting "GPU0") is not a header.
+    start = next((i for i, line in enumerate(rows)
+                  if "\t" in line and line.split("\t", 1)[0].strip() == "" and line.strip().startswith("GPU0")), None)
     if start is None:
         raise ParseError("no matrix header (a line starting with a tab and GPU0)")
     header = [cell.strip() for cell in rows[start].split("\t")][1:]

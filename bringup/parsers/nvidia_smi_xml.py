@@ -20,9 +20,11 @@
         </gpu>
     </nvidia_smi_log>
 
-Variants: drivers before 525 have no ``<fabric>``; pre-Ampere GPUs count ECC as ``single_bit``/``double_bit``
-and retire pages instead of remapping rows; counters read ``N/A`` where unsupported (taken as 0 / absent).
-GPUs appear in nvidia-smi index order.
+Variants: driver 580 (``nvsmi_device_v13.dtd``, tests/fixtures/recorded_h100/nvidia-smi-q-x.out) splits
+``sram_uncorrectable`` into ``sram_uncorrectable_parity`` and ``sram_uncorrectable_secded`` and reports the
+fabric of a GPU outside an NVSwitch system as ``N/A``; drivers before 525 have no ``<fabric>``; pre-Ampere
+GPUs count ECC as ``single_bit``/``double_bit`` and retire pages instead of remapping rows; counters read
+``N/A`` where unsupported (taken as 0 / absent). GPUs appear in nvidia-smi index order.
 """
 
 from __future__ import annotations
@@ -79,7 +81,9 @@ def _uncorrectable(gpu: ET.Element) -> int:
         return 0
     if volatile.find("double_bit") is not None:  # Volta/Turing layout
         return _count(volatile, "double_bit/total")
-    return sum(_count(volatile, tag) for tag in ("sram_uncorrectable", "dram_uncorrectable"))
+    # DTD v12 (driver 535) counts sram_uncorrectable; v13 (driver 580) splits it into _parity and _secded.
+    tags = ("sram_uncorrectable", "sram_uncorrectable_parity", "sram_uncorrectable_secded", "dram_uncorrectable")
+    return sum(_count(volatile, tag) for tag in tags)
 
 
 def parse(text: str) -> SmiReport:

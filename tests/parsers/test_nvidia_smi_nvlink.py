@@ -24,6 +24,11 @@ def test_garbled_line_raises():
         nvidia_smi_nvlink.parse(text)
 
 
-def test_empty_raises():
-    with pytest.raises(ParseError, match="no GPU"):
-        nvidia_smi_nvlink.parse("\n")
+def test_empty_output_is_no_nvlink():
+    # driver 580 prints nothing when no GPU exposes NVLink (tests/fixtures/recorded_h100/nvidia-smi-nvlink-s.out)
+    assert nvidia_smi_nvlink.parse("\n") == {}
+
+
+def test_link_without_gpu_line_raises():
+    with pytest.raises(ParseError, match=r"line 1 is not `nvidia-smi nvlink -s` output: 'Link 0: 26.562 GB/s'"):
+        nvidia_smi_nvlink.parse("\t Link 0: 26.562 GB/s\n")

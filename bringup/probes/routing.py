@@ -11,7 +11,7 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
-from bringup.probes import Probe
+from bringup.probes import Probe, bootstrap
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
@@ -43,9 +43,10 @@ def route_get(node: "Node", rail) -> Probe | None:
 
 
 def plan(node: "Node") -> list[Probe]:
-    if not node.rails:
-        return []
-    probes = [IP_ADDR, IP_RULE, sysctl(node)]
+    extra = bootstrap.plan(node)
+    if not node.rails:  # the frontend and bootstrap-interface checks still need the addresses
+        return [IP_ADDR] + extra if (node.frontend or extra) else []
+    probes = [IP_ADDR, IP_RULE, sysctl(node)] + extra
     for rail in node.rails:
         if rail.table is not None:
             probes.append(table(rail))

@@ -1,6 +1,12 @@
-"""Layer 10 probes: SR-IOV VF counts, the PF's VF list and the eswitch mode (layers.md L10).
+"""Layer 10 probes: SR-IOV VF counts, the PF's VF list, the eswitch mode and each VF's RDMA device
+(layers.md L10).
 
-Read only for rails the inventory plans VFs on (``sriov_vfs``), so D5 nodes without VFs ask nothing.
+Read only for rails the inventory plans VFs on (``sriov_vfs``), so D5 nodes without VFs ask nothing. Which
+VF has which RDMA device comes from two sysfs listings (``ls -l``, :mod:`bringup.parsers.ls_links`): the PF's
+``virtfnN`` links name each VF's PCI function, and ``/sys/class/infiniband/<dev>`` links to the PCI function
+it belongs to. (``rdma link show`` names no PCI address, and a VF's netdev may be renamed or in a pod.)
+RDMA devices moved into a pod's namespace (``rdma system`` netns exclusive) leave the host's view, so the
+check is meant for bring-up, before pods hold VFs.
 """
 
 from __future__ import annotations
@@ -28,11 +34,22 @@ def eswitch(rail) -> Probe:
     return Probe(f"eswitch-{rail.name}", f"devlink -j dev eswitch show {quote('pci/' + bdf.lower())}")
 
 
+# ls exits 0 with the class empty; the links' targets hold each device's PCI function.
+IB_DEVICES = Probe("ib-devices", "ls -l /sys/class/infiniband/")
+
+
+def vf_functions(rail) -> Probe:
+    # The glob stays outside the quotes; with no VF it matches nothing and ls exits 2 ("cannot access").
+    return Probe(f"virtfn-{rail.name}", f"ls -l {quote(f'/sys/class/net/{rail.netdev}/device')}/virtfn*")
+
+
 def plan(node: "Node") -> list[Probe]:
     probes = []
     for rail in node.rails:
         if rail.sriov_vfs:
-            probes += [vf_counts(rail), pf_link(rail)]
+            probes += [vf_counts(rail), pf_link(rail), vf_functions(rail)]
             if rail.pci:
                 probes.append(eswitch(rail))
+    if probes:
+        probes.append(IB_DEVICES)
     return probes

@@ -6,7 +6,7 @@ operator rows (sync status, policy, allocatable) need the cluster API and live w
 import pytest
 
 from bringup import expect
-from bringup.parsers import devlink_eswitch, grep_h, ip_link
+from bringup.parsers import devlink_eswitch, grep_h, ip_link, ls_links
 
 
 def _require_vfs(node, rail):
@@ -50,3 +50,20 @@ def test_eswitch_mode_legacy(node, rail, facts, check):
     modes = facts.parsed(f"eswitch-{rail.name}", devlink_eswitch.parse)
     check.equal(f"{rail.netdev} eswitch mode", sorted(set(modes.values())), expect.Expected(
         [expect.declared(node, "eswitch_mode").value], expect.declared(node, "eswitch_mode").source))
+
+
+def test_every_vf_has_rdma_device(node, rail, facts, check):
+    """Legacy SR-IOV RDMA (layers.md L10 "Each VF has an mlx5_N RDMA link"): mlx5_ib binds every VF the PF
+    created and gives it an RDMA device; a VF without one can carry IP but not RoCE for the pod it lands in."""
+    _require_vfs(node, rail)
+    result = facts.result(f"virtfn-{rail.name}")
+    if result.rc == 2 and not result.stdout.strip():
+        pytest.skip(f"{rail.netdev} on {node.name} has no VFs yet (no virtfn links): the VF count check reports it")
+    vfs = {name.rsplit("/", 1)[-1]: ls_links.pci_function(target)
+           for name, target in facts.parsed(f"virtfn-{rail.name}", ls_links.parse).items()}
+    owners = {ls_links.pci_function(target, below="infiniband"): device
+              for device, target in facts.parsed("ib-devices", ls_links.parse).items()}
+    missing = sorted((vf for vf, bdf in vfs.items() if bdf not in owners), key=lambda v: int(v.removeprefix("virtfn")))
+    check.record(f"{len(vfs) - len(missing)} of {len(vfs)} VFs with an RDMA device", f"all {len(vfs)}")
+    assert not missing, (f"{rail.netdev} on {node.name}: VF(s) without an RDMA device (mlx5_ib not bound?): "
+                         + ", ".join(f"{vf} ({vfs[vf]})" for vf in missing))

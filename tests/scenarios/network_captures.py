@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from bringup.inventory import load_inventory
-from bringup.probes import routing
+from bringup.probes import bootstrap, routing
 
 HERE = Path(__file__).resolve().parent
 ZERO_GID = "0000:0000:0000:0000:0000:0000:0000:0000"
@@ -339,6 +339,76 @@ def _j(data) -> str:
     return json.dumps(data, separators=(",", ":")) + "\n"
 
 
+LS_DATE = "Mar  4 10:12"  # coreutils `ls -l` in the C locale, a file from this year
+
+
+def _link_line(name: str, target: str) -> str:
+    return f"lrwxrwxrwx 1 root root 0 {LS_DATE} {name} -> {target}\n"
+
+
+def _vf_bdfs(pf_bdf: str, count: int) -> list[str]:
+    """ConnectX VFs follow their PF at routing-id offset 2, stride 1 (the PF's SR-IOV capability; `lspci -vvv`
+    "First VF offset: 2, VF stride: 1"): 0000:18:00.0 -> 0000:18:00.2 ... 0000:18:01.1 for 8 VFs."""
+    bus, _, slot = pf_bdf.rpartition(":")
+    devfn = int(slot[:2], 16) * 8 + int(slot[3])
+    return [f"{bus}:{(devfn + 2 + v) >> 3:02x}.{(devfn + 2 + v) & 7}" for v in range(count)]
+
+
+def _pci_path(bdf: str) -> str:
+    """A sysfs device path below the PEX switch of gen_platform's tree (root port, upstream, downstream)."""
+    bus = int(bdf[5:7], 16)
+    return (f"../../devices/pci0000:{bus - 3:02x}/0000:{bus - 3:02x}:01.0/0000:{bus - 2:02x}:00.0/"
+            f"0000:{bus - 1:02x}:00.0/{bdf}")
+
+
+def _ib_devices(node) -> str:
+    """`ls -l /sys/class/infiniband/`: rail PFs mlx5_0-7, the frontend ConnectX-6 Dx ports mlx5_8-9, then one
+    device per VF (mlx5_ib binds each VF as it appears), listed in ls's name order."""
+    devices = {r.rdma_device: r.pci for r in node.rails}
+    devices.update({"mlx5_8": "0000:4b:00.0", "mlx5_9": "0000:4b:00.1"})
+    next_index = 10
+    for rail in node.rails:
+        for bdf in _vf_bdfs(rail.pci, rail.sriov_vfs or 0):
+            devices[f"mlx5_{next_index}"] = bdf
+            next_index += 1
+    return "total 0\n" + "".join(_link_line(name, f"{_pci_path(bdf)}/infiniband/{name}")
+                                  for name, bdf in sorted(devices.items()))
+
+
+# /etc/openmpi/openmpi-mca-params.conf as the mpi_stack role writes it (bringup_mpi.mca): UCX for data, TCP
+# wire-up on the frontend.
+MCA_PARAMS = """# Written by the bringup mpi_stack role; do not edit.
+btl = ^openib,uct
+oob_tcp_if_include = {frontend}
+pml = ucx
+"""
+
+
+def _frontend_entries(node, n: int) -> tuple[list[dict], list[dict]]:
+    """`ip -j link` / `ip -j addr` entries of the ConnectX-6 Dx frontend: port 0 up with the planned address,
+    port 1 uncabled (DOWN, no address)."""
+    links, addrs = [], []
+    for port in (0, 1):
+        up = port == 0
+        name = node.frontend.netdev if up else node.frontend.netdev.replace("f0np0", "f1np1")
+        dev = {"ifindex": 2 + port, "ifname": name,
+               "flags": ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"] if up else ["NO-CARRIER", "BROADCAST",
+                                                                                 "MULTICAST", "UP"],
+               "mtu": 1500, "qdisc": "mq", "operstate": "UP" if up else "DOWN", "linkmode": "DEFAULT",
+               "group": "default", "txqlen": 1000, "link_type": "ether", "address": f"b8:3f:d2:{n:02x}:4b:{port:02x}",
+               "broadcast": "ff:ff:ff:ff:ff:ff"}
+        links.append(dict(dev, promiscuity=0, allmulti=0, min_mtu=68, max_mtu=9978, num_tx_queues=96,
+                          num_rx_queues=24, gso_max_size=65536, gso_max_segs=65535))
+        info = []
+        if up and node.frontend.address is not None:
+            address = node.frontend.address
+            info = [{"family": "inet", "local": str(address.ip), "prefixlen": address.network.prefixlen,
+                     "broadcast": str(address.network.broadcast_address), "scope": "global", "label": name,
+                     "valid_life_time": 4294967295, "preferred_life_time": 4294967295}]
+        addrs.append(dict(dev, addr_info=info))
+    return links, addrs
+
+
 def write(scenario: str) -> None:
     base = HERE / scenario
     cluster = load_inventory(str(base / "inventory"))
@@ -383,6 +453,12 @@ def write(scenario: str) -> None:
         addrs.append(dict(lo, addr_info=[{"family": "inet", "local": "127.0.0.1", "prefixlen": 8, "scope": "host",
                                           "label": "lo", "valid_life_time": 4294967295,
                                           "preferred_life_time": 4294967295}]))
+        if node.frontend is not None:
+            frontend_links, frontend_addrs = _frontend_entries(node, n)
+            links += frontend_links
+            addrs += frontend_addrs
+        if bootstrap.runs_mpi(node):
+            (out / "mpi-mca-params.out").write_text(MCA_PARAMS.format(frontend=node.frontend.netdev))
         # systemd's sysctl.d/50-default.conf sets every interface to loose (2) and leaves conf.all at 0.
         sysctl = [f"{routing.sysctl_key('all', 'rp_filter')} = 0", f"{routing.sysctl_key('all', 'arp_ignore')} = 1",
                   f"{routing.sysctl_key('all', 'arp_announce')} = 2"]
@@ -410,6 +486,9 @@ def write(scenario: str) -> None:
                                                             f"{sysfs}/sriov_numvfs:{rail.sriov_vfs}\n")
                 (out / f"eswitch-{rail.name}.out").write_text(_j({"dev": {f"pci/{rail.pci}": {
                     "mode": "legacy", "inline-mode": "none", "encap-mode": "basic"}}}))
+                virtfns = sorted((f"{sysfs}/virtfn{v}", f"../{bdf}")
+                                 for v, bdf in enumerate(_vf_bdfs(rail.pci, rail.sriov_vfs)))
+                (out / f"virtfn-{rail.name}.out").write_text("".join(_link_line(*vf) for vf in virtfns))
             links.append(link)
             addrs.append(dict(dev, addr_info=[
                 {"family": "inet", "local": ip, "prefixlen": rail.address.network.prefixlen, "scope": "global",
@@ -451,6 +530,11 @@ def write(scenario: str) -> None:
         (out / "ip-rule.out").write_text(_j(rules))
         (out / "sysctl.out").write_text("\n".join(sysctl) + "\n")
         (out / "lldp.out").write_text(json.dumps(_lldp(cluster, node), indent=2) + "\n")
+        if any(r.sriov_vfs for r in node.rails):
+            (out / "ib-devices.out").write_text(_ib_devices(node))
+    if bootstrap.runs_nccl(first):  # the L9 copy of what L13 reads (gen_platform writes nccl-conf/nccl-env)
+        (common / "bootstrap-nccl-conf.out").write_text((common / "nccl-conf.out").read_text())
+        (common / "bootstrap-nccl-env.out").write_text((common / "nccl-env.out").read_text())
 
 
 def _lldp(cluster, node) -> dict:

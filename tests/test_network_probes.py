@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bringup.model import Fabric, Rail
+from bringup.designs import get_design
+from bringup.model import Fabric, Frontend, Hardware, Rail
 from bringup.probes import links, qos, rdma, routing, sriov, switch_qos, underlay
 
 PLANS = {3: links.plan, 4: underlay.plan, 5: switch_qos.plan, 7: rdma.plan, 8: qos.plan, 9: routing.plan,
@@ -19,8 +20,12 @@ HOSTILE = "e$(reboot);x'"  # a name Linux accepts (no '/', ':' or whitespace) th
 def _node(netdev=HOSTILE, rdma_device="mlx5_0", sriov_vfs=4, stack="inbox"):
     rail = Rail(name="rail0", netdev=netdev, address=ipaddress.IPv4Interface("198.19.16.11/24"),
                 rdma_device=rdma_device, pci="0000:18:00.0", table=101, sriov_vfs=sriov_vfs)
+    # L9 also reads NCCL/MPI settings (GPUs, host libraries) and an MPI bundle's path, a hostile one here too.
     return SimpleNamespace(name="node01", rails=(rail,), fabric=Fabric(mtu=9000),
-                           rail_peers={"rail0": ("node02", "198.19.16.12")}, vars={"bringup_nic_stack": stack})
+                           rail_peers={"rail0": ("node02", "198.19.16.12")},
+                           vars={"bringup_nic_stack": stack, "bringup_mpi": {"bundle_path": f"/opt/{HOSTILE}"}},
+                           hardware=Hardware(gpus=8), design=get_design("baremetal-mpi-roce"), partition=None,
+                           frontend=Frontend(netdev="enp75s0f0np0"))
 
 
 @pytest.mark.parametrize("layer", sorted(PLANS))
@@ -29,7 +34,7 @@ def test_hostile_netdev_never_runs(layer, tmp_path):
     netdev's command substitution ever executes, and each stub records the words it was given."""
     stubs = tmp_path / "bin"
     stubs.mkdir()
-    for tool in ("ethtool", "ip", "grep", "cat", "mkdir", "mlnx_qos", "dcb", "lldpctl", "ping", "rdma",
+    for tool in ("ethtool", "ip", "grep", "cat", "mkdir", "ls", "env", "mlnx_qos", "dcb", "lldpctl", "ping", "rdma",
                  "ibv_devinfo", "sysctl", "devlink", "mlxlink", "reboot", "x"):
         (stubs / tool).write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {tmp_path}/args-{tool}\n'
                                   + (f"touch {tmp_path}/REBOOTED\n" if tool in ("reboot", "x") else ""))

@@ -62,6 +62,7 @@ _MODULES = (
     "mlxconfig",
     "modinfo",
     "nccl_conf",
+    "nccl_log",
     "nccl_version",
     "nvidia_smi_nvlink",
     "nvidia_smi_topo",

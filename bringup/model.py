@@ -72,6 +72,9 @@ class Hardware(_Strict):
     cpus: int | None = Field(default=None, ge=1)
     memory_gib: float | None = Field(default=None, gt=0, description="at least this much RAM")
     nic_speed_mbps: int | None = Field(default=None, ge=1, description="backend port speed, as ethtool prints it")
+    # false: the node has no BMC (a VM, a lab namespace), so the L1 BMC checks skip. None or true: ipmitool
+    # must reach one through /dev/ipmi0 (layers.md L1 "BMC health").
+    bmc: bool | None = None
 
 
 class Fabric(_Strict):

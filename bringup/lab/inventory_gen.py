@@ -57,8 +57,9 @@ def group_vars(design: str, memlock_ok: bool = True) -> dict:
     data = {
         "bringup_design": d.slug,
         "bringup_profile": "lab",
-        # Namespaces have no GPUs and no RDMA NICs: the L1/L11/L12 GPU and NIC checks skip with that reason.
-        "bringup_hardware": {"gpus": 0, "nics": 0},
+        # Namespaces have no GPUs, no RDMA NICs and no BMC: the L1/L11/L12 GPU, NIC and BMC checks skip with
+        # that reason.
+        "bringup_hardware": {"gpus": 0, "nics": 0, "bmc": False},
         # The part of the fabric contract (layers.md §1.1) a veth can carry: host netdev MTU 9000.
         "bringup_fabric": {"mtu": addressing.MTU},
         "bringup_cabling_plan": "cabling.csv",
@@ -68,6 +69,8 @@ def group_vars(design: str, memlock_ok: bool = True) -> dict:
             # Lab nodes share the host's CPUs and kernel: the governor is the host's, and provisioning a lab
             # must not change it (os_baseline leaves it alone when this is "any").
             "cpu_governor": "any",
+            # ...and TuneD, where the host runs it, tunes the host: no lab node has a profile of its own.
+            "tuned_profile": "any",
             # The SSH mesh (layers.md L14) is needed where mpirun launches over ssh: D4 always, and the lab
             # runs mpirun on D2 as well (OpenMPI across the nodes).
             "ssh_mesh": True,

@@ -23,6 +23,10 @@ _MODULES = (
     "scalar",
     "timedatectl",
     "ulimit",
+    # L1 BMC health, L6 TuneD profile
+    "ipmitool_sdr",
+    "ipmitool_sel",
+    "tuned_adm",
     # network layers (issue 5): L3 links, L4, L7 RDMA, L8 QoS, L9 routing, L10 SR-IOV
     "dcb",
     "devlink_eswitch",

@@ -1,4 +1,4 @@
-"""Layer 1 probes: CPU, memory, PCI functions and GPUs, against the declared hardware profile."""
+"""Layer 1 probes: CPU, memory, PCI functions and GPUs, against the declared hardware profile; BMC health."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ LSPCI = Probe("lspci", "lspci -Dnn")
 GPU_QUERY_FIELDS = ["index", "name", "serial", "vbios_version", "pci.bus_id", "power.limit", "power.default_limit",
                     "clocks_throttle_reasons.hw_slowdown"]
 GPU_QUERY = Probe("gpu-query", f"nvidia-smi --query-gpu={','.join(GPU_QUERY_FIELDS)} --format=csv,noheader,nounits")
+# layers.md L1 "BMC health", in-band through the OpenIPMI driver (/dev/ipmi0; ipmitool(1) "-I open").
+IPMI_SDR = Probe("ipmi-sdr", "ipmitool sdr elist")
+IPMI_SEL = Probe("ipmi-sel", "ipmitool sel elist")
 
 
 def driver_info(rail) -> Probe:
@@ -28,4 +31,6 @@ def plan(node: "Node") -> list[Probe]:
     probes = [NPROC, MEMINFO, LSPCI] + [driver_info(rail) for rail in node.rails]
     if node.hardware.gpus:  # a node declared without GPUs is not asked for nvidia-smi
         probes.append(GPU_QUERY)
+    if node.hardware.bmc is not False:  # a node declared without a BMC is not asked for ipmitool
+        probes += [IPMI_SDR, IPMI_SEL]
     return probes

@@ -1,4 +1,4 @@
-"""Layer 6 probes: kernel and OS baseline, locked-memory limit, CPU governor, time sync."""
+"""Layer 6 probes: kernel and OS baseline, locked-memory limit, CPU governor and TuneD profile, time sync."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ MEMLOCK = Probe("memlock", "ulimit -l")
 GOVERNOR = Probe("governor", "grep -H . /sys/devices/system/cpu/cpu*/cpufreq/scaling_governor")
 CHRONY = Probe("chrony", "chronyc -n tracking")
 TIMEDATECTL = Probe("timedatectl", "timedatectl show")
+TUNED = Probe("tuned", "tuned-adm active")
 
 
 def plan(node: "Node") -> list[Probe]:
-    return [KERNEL, OS_RELEASE, MEMLOCK, GOVERNOR, CHRONY, TIMEDATECTL]
+    return [KERNEL, OS_RELEASE, MEMLOCK, GOVERNOR, CHRONY, TIMEDATECTL, TUNED]

@@ -1,9 +1,9 @@
-"""L6 host OS & kernel: identical baseline, memlock, CPU governor, time sync (layers.md L6)."""
+"""L6 host OS & kernel: identical baseline, memlock, CPU governor and TuneD profile, time sync (layers.md L6)."""
 
 import pytest
 
 from bringup import expect
-from bringup.parsers import chronyc, cpufreq, os_release, scalar, timedatectl, ulimit
+from bringup.parsers import chronyc, cpufreq, os_release, scalar, timedatectl, tuned_adm, ulimit
 
 
 def _os_name(facts):
@@ -46,6 +46,28 @@ def test_cpu_governor_matches_policy(node, facts, check):
     check.record(sorted(set(governors.values())), wanted)
     assert not odd, (f"CPU governor: {len(odd)} of {len(governors)} CPUs not {wanted.value!r} ({wanted.source}), "
                      f"e.g. cpu{odd[0]} is {governors[odd[0]]!r}")
+
+
+def test_tuned_profile_matches_policy(node, facts, check):
+    """layers.md L6 `tuned-adm active`: a performance profile (band: site policy, policy.yml tuned_profile).
+    TuneD is optional where the inventory names no profile: the governor check above still holds."""
+    wanted = expect.declared(node, "tuned_profile")
+    if wanted.value == "any":
+        pytest.skip(f"no TuneD profile requirement ({wanted.source}: any)")
+    result = facts.result("tuned")
+    if result.not_found:
+        if "tuned_profile" in node.expect:
+            pytest.fail(f"tuned-adm not installed on {node.name} ({wanted.source} is {wanted.value})")
+        pytest.skip(f"tuned-adm not installed on {node.name} and the inventory names no TuneD profile")
+    allowed = [wanted.value] if isinstance(wanted.value, str) else list(wanted.value)
+    # rc 1 is how tuned-adm reports "No current active profile."
+    state = facts.parsed("tuned", tuned_adm.parse, allow_rc=(0, 1))
+    check.record(state.profile if state.running else f"{state.profile} (daemon not running)", wanted)
+    assert state.profile, f"no TuneD profile active on {node.name}; expected one of {allowed} ({wanted.source})"
+    assert state.running, f"tuned is not running on {node.name}: preset profile {state.profile} is not applied"
+    # a merged profile ("hpc-compute sap-hana") passes as a whole or through any one of its parts
+    assert state.profile in allowed or any(p in allowed for p in state.profiles), \
+        f"TuneD profile on {node.name} is {state.profile!r}, expected one of {allowed} ({wanted.source})"
 
 
 def test_time_synchronised(node, facts, check):

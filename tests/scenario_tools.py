@@ -36,11 +36,14 @@ def build_healthy(scenario: str, target: Path) -> Path:
 def apply_fault(run: Path, fault: dict) -> None:
     for edit in fault["edits"]:
         node = edit["node"]
+        found = False
+        # A probe that two layers read (the NCCL job of L12 and L13) is edited in every layer's recording.
         for path in sorted((run / "probes" / node).glob("l*.json")):
             record = json.loads(path.read_text())
             command = record["keys"].get(edit["key"])
             if command is None:
                 continue
+            found = True
             for result in record["results"]:
                 if result["command"] != command:
                     continue
@@ -53,8 +56,7 @@ def apply_fault(run: Path, fault: dict) -> None:
                     if field in edit:
                         result[field] = edit[field]
             path.write_text(json.dumps(record, indent=1))
-            break
-        else:
+        if not found:
             raise AssertionError(f"fault edit: no probe {edit['key']!r} recorded for {node}")
 
 

@@ -96,3 +96,23 @@ def test_traffic_needs_the_ssh_mesh(h100):
     node = dataclasses.replace(h100.node("node01"), expect={})
     assert "declare bringup_expect.traffic_checks: true" in traffic.skip_reason(node, node.rail("rail0"))
     assert traffic.proof_plan(node) == []
+
+
+def test_nccl_jobs_pair_nodes_disjointly():
+    from bringup.probes.nccl_job import pairs
+
+    assert pairs(("a", "b", "c", "d")) == {"a": "b", "c": "d"}
+    assert pairs(("a", "b", "c")) == {"a": "b", "c": "a"}  # the odd one out joins the first
+    assert pairs(("a",)) == {}
+
+
+def test_nccl_job_uses_the_design_launcher(h100):
+    from bringup.probes import nccl_job
+
+    node = h100.node("node01")
+    probe = nccl_job.job(node)
+    assert probe.timeout_s == nccl_job.TIMEOUT_S
+    assert " srun -N2 -w node01,node02 --ntasks-per-node=1 --gpus-per-node=8 " in probe.command
+    assert probe.command.startswith("NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET ")
+    assert nccl_job.job(h100.node("node02")) is None  # its GPUs are in node01's job
+    assert nccl_job.launcher_of(h100.node("node02")) == "node01"

@@ -34,7 +34,10 @@ _USING = re.compile(r"^NET/(?P<net>IB|Socket)\s*: Using (?P<devs>.*?)\s*(?:;\s*O
 _IB_DEV = re.compile(r"\[(?P<i>\d+)\](?P<name>[^:\s]+):(?P<port>\d+)/(?P<kind>\S+)")
 _SOCK_DEV = re.compile(r"\[(?P<i>\d+)\](?P<name>[^:\s]+):\S+")
 _NETWORK = re.compile(r"^Using network (\S+)")
-_GDR = re.compile(r"GPU Direct RDMA (?P<state>Enabled|Disabled) for (?:GPU \S+ / )?HCA (?P<i>\d+)(?: '(?P<name>[^']*)')?")
+# "GPU Direct RDMA Enabled for HCA 0 'mlx5_0'" and, from the releases that name the path, "GPU Direct RDMA
+# (nvidia-peermem) enabled for HCA 0 'mlx5_0" / "(DMABUF) enabled ..." (net_ib.cc prints no closing quote).
+_GDR = re.compile(r"GPU Direct RDMA (?:\([^)]*\) )?(?P<state>[Ee]nabled|[Dd]isabled) for (?:GPU \S+ / )?"
+                  r"HCA (?P<i>\d+)(?: '(?P<name>[^'\s]*)'?)?")
 _CHANNEL = re.compile(r"^Channel (?P<ch>\d+)(?:/\d+)? : (?P<src>\S+) -> (?P<dst>\S+)"
                       r"(?: \[(?P<dir>send|receive)\])? via (?P<via>.+?)\s*$")
 
@@ -95,7 +98,7 @@ def _message(log: HostLog, msg: str) -> None:
     elif (m := _GDR.search(msg)):
         index = int(m["i"])
         known = next((d.name for d in log.ib_devices if d.index == index), f"HCA {index}")
-        _add(log.gdr_enabled if m["state"] == "Enabled" else log.gdr_disabled, m["name"] or known)
+        _add(log.gdr_enabled if m["state"].lower() == "enabled" else log.gdr_disabled, m["name"] or known)
     elif (m := _CHANNEL.match(msg)):
         log.channels.append(Channel(int(m["ch"]), m["src"], m["dst"], m["dir"], m["via"]))
     elif msg.rstrip().endswith("Init COMPLETE"):

@@ -117,7 +117,8 @@ class Prober:
         elif commands:
             try:
                 transport = self._transport(node)
-                results = transport.run_batch(commands, self.timeout_s, layer=layer)
+                timeout = max([self.timeout_s] + [p.timeout_s for p in plan if p.timeout_s])
+                results = transport.run_batch(commands, timeout, layer=layer)
             except ProbeSessionFailed as exc:
                 error = str(exc)
             except NodeUnreachable as exc:

@@ -24,6 +24,9 @@ class Probe:
 
     key: str
     command: str
+    # A probe that needs longer than the run's --probe-timeout (a benchmark job) says so; the layer's batch
+    # then runs under the longest such value.
+    timeout_s: float | None = None
 
     def __post_init__(self) -> None:
         if not _KEY.match(self.key):

@@ -73,6 +73,14 @@ def test_old_shapes_and_launcher_prefixes():
     assert [c.channel for c in hosts["gpu6"].net_channels()] == [1]
 
 
+def test_gdr_lines_that_name_the_path():
+    """NCCL 2.19+ net_ib.cc: "GPU Direct RDMA (%s) enabled for HCA %d '%s" (no closing quote in the format)."""
+    text = ("n1:7:7 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/RoCE [RO]; OOB eth0:10.0.0.1<0>\n"
+            "n1:7:7 [0] NCCL INFO NET/IB : GPU Direct RDMA (nvidia-peermem) enabled for HCA 0 'mlx5_0\n"
+            "n1:7:7 [0] NCCL INFO NET/IB : GPU Direct RDMA (DMABUF) enabled for HCA 1 'mlx5_1\n")
+    assert nccl_log.parse(text)["n1"].gdr_enabled == ["mlx5_0", "mlx5_1"]
+
+
 def test_no_info_lines_raises():
     with pytest.raises(ValueError, match=r"no `NCCL INFO` lines: was NCCL_DEBUG=INFO set\?"):
         nccl_log.parse("# Avg bus bandwidth    : 250.904\nn1:1:1 [0] misc/x.cc:1 NCCL WARN oops\n")

@@ -134,5 +134,89 @@ def main() -> None:
                   + "deallocating RX GPU buffer 00007f2e1c000000\ndestroying current CUDA Ctx\n")
 
 
+# ---- the NCCL job of L12/L13 (bringup/probes/nccl_job.py): srun, one process per node driving 8 GPUs ----
+# NCCL 2.21.5 INFO lines in the shapes NCCL prints them (net_ib.cc "NET/IB : Using ... [RO]; OOB",
+# "GPU Direct RDMA (nvidia-peermem) enabled for HCA %d '%s" -- NCCL's format has no closing quote --,
+# "Channel %02d/%d : %d[%d] -> %d[%d] [send] via NET/IB/%d/GDRDMA"), then nccl-tests' table.
+NCCL_VERSION = "2.21.5+cuda12.4"
+BUS_IDS = ["19000", "2b000", "3b000", "5e000", "9b000", "ac000", "bb000", "dc000"]
+
+
+def nccl_host_lines(host: str, pid: int, first_rank: int, devices: list[str], oob: str, channels: int) -> list[str]:
+    p = f"{host}:{pid}:{pid}"
+    lines = [f"{p} [0] NCCL INFO Bootstrap : Using {oob}",
+             f"{p} [0] NCCL INFO cudaDriverVersion 12040",
+             f"{p} [0] NCCL INFO NCCL version {NCCL_VERSION}",
+             f"{p} [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin.",
+             f"{p} [0] NCCL INFO NET/IB : Using " + " ".join(f"[{i}]{d}:1/RoCE" for i, d in enumerate(devices))
+             + f" [RO]; OOB {oob}",
+             f"{p} [0] NCCL INFO Using non-device net plugin version 0",
+             f"{p} [0] NCCL INFO Using network IB"]
+    for gpu in range(8):
+        t = f"{host}:{pid}:{pid + 19 + gpu}"
+        lines.append(f"{t} [{gpu}] NCCL INFO ncclCommInitRank comm 0x55d0c8a1{gpu:x}2c0 rank {first_rank + gpu} nranks 16 "
+                     f"cudaDev {gpu} nvmlDev {gpu} busId {BUS_IDS[gpu]} commId 0x6c2b3f1e8a4d9c07 - Init START")
+    for i, d in enumerate(devices):
+        lines.append(f"{p} [0] NCCL INFO NET/IB : GPU Direct RDMA (nvidia-peermem) enabled for HCA {i} '{d}")
+    t = f"{host}:{pid}:{pid + 19}"
+    ring = "   ".join(str(r) for r in (0, 7, 6, 5, 4, 3, 2, 1, 8, 15, 14, 13, 12, 11, 10, 9))
+    lines.append(f"{t} [0] NCCL INFO comm 0x55d0c8a102c0 rank {first_rank} nRanks 16 nNodes 2 localRanks 8 localRank 0 "
+                 f"MNNVL 0")
+    for c in range(channels):
+        lines.append(f"{t} [0] NCCL INFO Channel {c:02d}/{channels} :    {ring}")
+    other = 8 - first_rank
+    for c in range(channels):
+        nic = c % 8
+        gpu = nic
+        prox = f"{host}:{pid}:{pid + 40 + gpu}"
+        lines.append(f"{prox} [{gpu}] NCCL INFO Channel {c:02d}/0 : {other + (gpu + 1) % 8}[{(gpu + 1) % 8}] -> "
+                     f"{first_rank + gpu}[{gpu}] [receive] via NET/IB/{nic}/GDRDMA")
+        lines.append(f"{prox} [{gpu}] NCCL INFO Channel {c:02d}/0 : {first_rank + gpu}[{gpu}] -> {other + gpu}[{gpu}] "
+                     f"[send] via NET/IB/{nic}/GDRDMA")
+        lines.append(f"{prox} [{gpu}] NCCL INFO Channel {c:02d}/0 : {first_rank + gpu}[{gpu}] -> "
+                     f"{first_rank + (gpu + 7) % 8}[{(gpu + 7) % 8}] via P2P/CUMEM/read")
+    lines.append(f"{t} [0] NCCL INFO Connected all rings")
+    lines.append(f"{t} [0] NCCL INFO Connected all trees")
+    for gpu in range(8):
+        t = f"{host}:{pid}:{pid + 19 + gpu}"
+        lines.append(f"{t} [{gpu}] NCCL INFO ncclCommInitRank comm 0x55d0c8a1{gpu:x}2c0 rank {first_rank + gpu} nranks 16 "
+                     f"cudaDev {gpu} nvmlDev {gpu} busId {BUS_IDS[gpu]} commId 0x6c2b3f1e8a4d9c07 - Init COMPLETE")
+    return lines
+
+
+def nccl_job_log(cluster) -> str:
+    first, second = cluster.nodes[0], cluster.nodes[1]
+    head = ["# nThread 1 nGpus 8 minBytes 67108864 maxBytes 67108864 step: 2(factor) warmup iters: 2 iters: 5 "
+            "agg iters: 1 validation: 1 graph: 0", "#", "# Using devices"]
+    for rank in range(16):
+        host, pid = (first.name, 48213) if rank < 8 else (second.name, 51877)
+        head.append(f"#  Rank {rank:2d} Group  0 Pid {pid:6d} on {host:>10} device {rank % 8:2d} "
+                    f"[0x{BUS_IDS[rank % 8][:2]}] NVIDIA H100 80GB HBM3")
+    body = []
+    for node, pid, first_rank in ((first, 48213, 0), (second, 51877, 8)):
+        devices = [r.rdma_device for r in node.rails]
+        oob = f"enp157s0f0np0:{node.connection.host}<0>"
+        body.append(nccl_host_lines(node.name, pid, first_rank, devices, oob, 16))
+    # the two hosts' lines interleave in the job log as srun forwards them
+    merged = [line for pair in zip(*body) for line in pair] + [line for b in body for line in b[len(min(body, key=len)):]]
+    table = ["#",
+             "#                                                              out-of-place                       "
+             "in-place          ",
+             "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   "
+             "busbw #wrong",
+             "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  "
+             "(GB/s)       ",
+             "    67108864      16777216     float     sum      -1    372.1  180.35  338.16      0    370.8  180.98  "
+             "339.34      0",
+             "# Out of bounds values : 0 OK", "# Avg bus bandwidth    : 338.75 ", "#"]
+    return "\n".join(head + merged + table) + "\n"
+
+
+def write_nccl_job() -> None:
+    cluster = load_inventory(str(SCENARIO / "inventory"))
+    write(cluster.nodes[0].name, "nccl-job", nccl_job_log(cluster))
+
+
 if __name__ == "__main__":
     main()
+    write_nccl_job()

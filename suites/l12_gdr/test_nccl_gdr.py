@@ -1,0 +1,18 @@
+"""L12 "NCCL sees GDR" (layers.md L12): in a real NCCL job, every inter-node channel of this node moves data
+with GPUDirect RDMA (``via NET/IB/<n>/GDRDMA``). Without it NCCL bounces the data through host memory: the
+job still runs, slower, and no setting-level check notices.
+"""
+
+from bringup import ncclcheck
+
+
+def test_nccl_uses_gpudirect_rdma(node, facts, fleet, check):
+    log = ncclcheck.host_log(node, facts, fleet)
+    channels = log.net_channels()
+    without = [c for c in channels if not c.via.endswith("/GDRDMA")]
+    check.record(f"{len(channels) - len(without)} of {len(channels)} NET channels via GDRDMA", "all")
+    assert channels, f"NCCL on {node.name} opened no network channel (no 'via NET/...' line in the job log)"
+    assert not without, (
+        f"NCCL on {node.name} moves data through host memory: {len(without)} of {len(channels)} network channels "
+        f"lack GDRDMA (e.g. 'Channel {without[0].channel:02d} : {without[0].src} -> {without[0].dst} via "
+        f"{without[0].via}'); GDR disabled for HCAs: {', '.join(log.gdr_disabled) or 'none reported'}")

@@ -25,7 +25,9 @@ def _node(netdev=HOSTILE, rdma_device="mlx5_0", sriov_vfs=4, stack="inbox"):
                            rail_peers={"rail0": ("node02", "198.19.16.12")},
                            vars={"bringup_nic_stack": stack, "bringup_mpi": {"bundle_path": f"/opt/{HOSTILE}"}},
                            hardware=Hardware(gpus=8), design=get_design("baremetal-mpi-roce"), partition=None,
-                           frontend=Frontend(netdev="enp75s0f0np0"))
+                           frontend=Frontend(netdev="enp75s0f0np0"),
+                           # L8's proof by traffic runs perftest against the peer over ssh (D4: the mesh)
+                           expect={}, peer_rails={"rail0": rail}, fleet=("node01", "node02"))
 
 
 @pytest.mark.parametrize("layer", sorted(PLANS))
@@ -35,7 +37,7 @@ def test_hostile_netdev_never_runs(layer, tmp_path):
     stubs = tmp_path / "bin"
     stubs.mkdir()
     for tool in ("ethtool", "ip", "grep", "cat", "mkdir", "ls", "env", "mlnx_qos", "dcb", "lldpctl", "ping", "rdma",
-                 "ibv_devinfo", "sysctl", "devlink", "mlxlink", "reboot", "x"):
+                 "ibv_devinfo", "sysctl", "devlink", "mlxlink", "ssh", "ib_write_bw", "reboot", "x"):
         (stubs / tool).write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {tmp_path}/args-{tool}\n'
                                   + (f"touch {tmp_path}/REBOOTED\n" if tool in ("reboot", "x") else ""))
         (stubs / tool).chmod(0o755)

@@ -120,8 +120,9 @@ class SshdNodes:
         hosts.update(extra_hosts or {})
         (target / "group_vars").mkdir(parents=True, exist_ok=True)
         (target / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
-        gv = {"bringup_design": design, "bringup_hardware": {"gpus": 0, "nics": 0},
-              "bringup_expect": {"time_sync": "not_required", "memlock": "any"}}
+        # Loopback sshd nodes share this machine: no GPUs, RoCE NICs or BMC of their own, no TuneD profile.
+        gv = {"bringup_design": design, "bringup_hardware": {"gpus": 0, "nics": 0, "bmc": False},
+              "bringup_expect": {"time_sync": "not_required", "memlock": "any", "tuned_profile": "any"}}
         gv.update(group_vars or {})
         (target / "group_vars" / "all.yml").write_text(yaml.safe_dump(gv))
         return target

@@ -99,6 +99,44 @@ class CablingEntry(_Strict):
     port: str
 
 
+# Kubernetes object names: an RFC 1123 label (namespaces) and the operator's resourceName charset.
+_DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+_DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+
+
+class Kubernetes(_Strict):
+    """How the suites reach the cluster API for the L10 SR-IOV operator rows (bringup/probes/kubeapi.py).
+
+    kubectl runs on the controller (where pytest runs) unless ``kubectl_host`` names an inventory host that
+    holds the kubeconfig. ``namespace`` and ``resource_prefix`` default per ``operator``: upstream
+    sriov-network-operator deploys to ``sriov-network-operator`` with prefix ``openshift.io`` (its Helm
+    chart's ``resourcePrefix``); the NVIDIA Network Operator deploys it to ``nvidia-network-operator`` with
+    prefix ``nvidia.com`` (its values.yaml).
+    """
+
+    kubeconfig: str | None = None  # on the kubectl host; a leading ~/ is that host's $HOME
+    context: str | None = None
+    kubectl_host: str | None = None
+    operator: Literal["sriov-network-operator", "nvidia-network-operator"] = "sriov-network-operator"
+    namespace: str | None = Field(default=None, pattern=_DNS_LABEL, max_length=63)
+    resource_prefix: str | None = Field(default=None, pattern=_DNS_SUBDOMAIN)
+    # rail name -> the SriovNetworkNodePolicy resourceName its VFs are advertised as (else: the policy's)
+    resources: dict[str, str] = Field(default_factory=dict)
+    # SriovNetworkPoolConfig rdmaMode the nodes must have; unset: not checked
+    rdma_mode: Literal["exclusive", "shared"] | None = None
+    # inventory host -> Kubernetes node name, where they differ (kubelet registers the hostname by default)
+    node_names: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("resources")
+    @classmethod
+    def _resource_names(cls, value: dict[str, str]) -> dict[str, str]:
+        # The operator's webhook accepts only [a-zA-Z0-9_] in resourceName.
+        bad = sorted(name for name in value.values() if not re.fullmatch(r"[A-Za-z0-9_]+", name))
+        if bad:
+            raise ValueError(f"resource names may hold letters, digits and '_' only: {bad}")
+        return value
+
+
 class HostVars(_Strict):
     """Every ``bringup_<key>`` variable a host may carry (the prefix is stripped)."""
 
@@ -115,6 +153,7 @@ class HostVars(_Strict):
     mpi: dict[str, Any] = Field(default_factory=dict)
     os: dict[str, Any] = Field(default_factory=dict)
     nic_stack: Literal["doca", "inbox"] | None = None
+    kubernetes: Kubernetes | None = None
 
     @model_validator(mode="after")
     def _unique_rails(self) -> "HostVars":

@@ -19,8 +19,10 @@ from bringup import expect
 from bringup.designs import LAYERS, Design, layer_of_path, parse_layer_selection
 from bringup.gating import BLOCKED_PREFIX, Gate
 from bringup.inventory import Cluster, InventoryError, Node, ansible_source, load_inventory
+from bringup.kube import KubeFacts
 from bringup.probe.prober import Prober, ProbeSet
 from bringup.probe.transport import NodeUnreachable, ReplayTransport, TestinfraTransport
+from bringup.probes import kubeapi
 from bringup.report import junit, summary
 from bringup.rundir import REPORTS_ROOT, RunDir, new_run_id, read_results, snapshot_inventory
 
@@ -40,6 +42,7 @@ class State:
     gate: Gate = field(default_factory=Gate)
     records: list[dict] = field(default_factory=list)
     junit_written: float = 0.0
+    kubectl: kubeapi.KubectlSubject | None = None  # where kubectl reaches the cluster API (L10 operator rows)
 
 
 STATE = pytest.StashKey[State]()
@@ -99,17 +102,24 @@ def _load_state(config: pytest.Config) -> State:
         cluster = load_inventory(inventory or "local", config.getoption("design"))
         layers = parse_layer_selection(config.getoption("layers")) if config.getoption("layers") else \
             frozenset(range(1, 16))
+        kubectl = kubeapi.subject(cluster)
     except (InventoryError, ValueError) as exc:
         raise pytest.UsageError(str(exc)) from None
     return State(cluster, _select_nodes(cluster, config.getoption("nodes")), layers,
-                 Path(replay).resolve() if replay else None, not config.getoption("no_gate"))
+                 Path(replay).resolve() if replay else None, not config.getoption("no_gate"), kubectl=kubectl)
 
 
 def _transport_factory(config: pytest.Config, state: State) -> Callable[[Node], Any]:
     if state.replay:
         return lambda node: ReplayTransport(node, state.replay)
     backend = config.getoption("transport")
-    return lambda node: TestinfraTransport(node, backend, ansible_source(state.cluster.path))
+
+    def live(node: Any) -> Any:
+        if isinstance(node, kubeapi.KubectlSubject):  # the controller (local) or the declared kubectl host
+            return node.transport(backend, ansible_source(state.cluster.path))
+        return TestinfraTransport(node, backend, ansible_source(state.cluster.path))
+
+    return live
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -289,6 +299,16 @@ def facts(request: pytest.FixtureRequest, node: Node) -> ProbeSet:
     if probe_set.error:
         raise NodeUnreachable(probe_set.error)
     return probe_set
+
+
+@pytest.fixture
+def kube(request: pytest.FixtureRequest) -> KubeFacts:
+    """The cluster API's answers for this layer (bringup/probes/kubeapi.py): one kubectl batch per run, run
+    on first use where bringup_kubernetes says, recorded and replayed like a node's probes."""
+    state = _state(request)
+    layer = request.node.stash[LAYER]
+    subject = state.kubectl
+    return KubeFacts(subject, lambda: state.prober.probe(subject, layer, kubeapi.plan(subject, state.nodes)))
 
 
 @pytest.fixture

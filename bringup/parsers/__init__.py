@@ -88,6 +88,11 @@ _MODULES = (
     "unmunge",
     # traffic rows (issue 5): L8 proof by traffic, L12 GDR bandwidth, L13 pairwise RDMA
     "perftest",
+    # L10 SR-IOV operator rows (kubectl -o json of the operator's CRs and the node)
+    "kubectl_node",
+    "kubectl_nodestates",
+    "kubectl_policies",
+    "kubectl_poolconfigs",
 )
 
 

@@ -91,11 +91,13 @@ class Prober:
                 self._transports[node.name] = self.transport_for(node)
             return self._transports[node.name]
 
-    def probe(self, node: Node, layer: int) -> ProbeSet:
+    def probe(self, node: Node, layer: int, plan: list[Probe] | None = None) -> ProbeSet:
+        """``plan`` replaces the layer's registered plan: a cluster-scoped subject (the kubectl host of
+        bringup/probes/kubeapi.py) has a name and a transport like a node, but its own plan."""
         key = (node.name, layer)
         with self._lock(key):
             if key not in self._cache:
-                self._cache[key] = self._run(node, layer, plan_for(node, layer))
+                self._cache[key] = self._run(node, layer, plan_for(node, layer) if plan is None else plan)
             return self._cache[key]
 
     def prefetch(self, nodes: list[Node], layer: int) -> None:

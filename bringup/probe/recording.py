@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from bringup.inventory import load_inventory
-from bringup.probes import plan_for, registered_layers
+from bringup.probes import kubeapi, plan_for, registered_layers
 
 
 class MissingCapture(LookupError):
@@ -36,11 +36,20 @@ def assemble(inventory: Path, captures: Path, target: Path, layers: list[int] | 
     """Write ``target`` as a run directory; with ``strict``, a probe without a capture is an error."""
     cluster = load_inventory(str(inventory))
     missing = []
-    for node in cluster.nodes:
+    subjects: list = list(cluster.nodes)
+    kubectl = kubeapi.subject(cluster)
+    if kubectl is not None:  # the cluster API's answers, recorded where kubectl ran (kubectl@<host>/)
+        subjects.append(kubectl)
+    for node in subjects:
         folder = target / "probes" / node.name
         folder.mkdir(parents=True, exist_ok=True)
         for layer in layers or registered_layers():
-            plan = plan_for(node, layer)
+            if node is kubectl:
+                if layer not in kubeapi.LAYERS:
+                    continue
+                plan = kubeapi.plan(kubectl, list(cluster.nodes))
+            else:
+                plan = plan_for(node, layer)
             results = []
             for probe in plan:
                 found = _read(captures, node.name, probe.key)

@@ -1,6 +1,6 @@
 """L10 NIC virtualization, per rail with planned VFs (layers.md L10): VF count as planned (and within the
 device's total), every VF configured on the PF, and the eswitch in legacy mode for SR-IOV RDMA. Kubernetes
-operator rows (sync status, policy, allocatable) need the cluster API and live with the L14 checks.
+operator rows (sync status, policy, allocatable, RDMA mode) read the cluster API: test_sriov_operator.py.
 """
 
 import pytest

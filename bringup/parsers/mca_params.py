@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import assignments
 
 TOOL = "mca-params"
 
@@ -26,13 +26,4 @@ _ASSIGN = re.compile(r"^(?:OMPI_MCA_)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P
 
 
 def parse(text: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for number, line in enumerate(lines(text), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _ASSIGN.match(stripped)
-        if not match:
-            raise ParseError(f"line {number} is not a `name = value` MCA parameter line: {stripped[:120]!r}")
-        values[match["name"]] = match["value"]
-    return values
+    return {m["name"]: m["value"] for m in assignments(text, _ASSIGN, "a `name = value` MCA parameter line")}

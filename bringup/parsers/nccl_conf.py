@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import assignments
 
 TOOL = "nccl-conf"
 
@@ -24,13 +24,7 @@ _ASSIGN = re.compile(r"^(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value
 
 def parse(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    for number, line in enumerate(lines(text), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _ASSIGN.match(stripped)
-        if not match:
-            raise ParseError(f"line {number} is not a NAME=value line: {stripped!r}")
+    for match in assignments(text, _ASSIGN, "a NAME=value line"):
         value = match["value"].strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]

@@ -50,6 +50,8 @@ class GpuReport:
     pending_page_retirement: bool
     remapped_rows_pending: bool
     remapped_rows_failure: bool
+    fb_total_mib: int | None = None  # <fb_memory_usage><total>81559 MiB
+    bar1_total_mib: int | None = None  # <bar1_memory_usage><total>131072 MiB: the CPU-visible BAR
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,16 @@ def _uncorrectable(gpu: ET.Element) -> int:
     return sum(_count(volatile, tag) for tag in tags)
 
 
+def _mib(node: ET.Element, path: str) -> int | None:
+    value = _text(node, path)
+    if value is None:
+        return None
+    number, _, unit = value.partition(" ")
+    if unit != "MiB" or not number.isdigit():
+        raise ParseError(f"<{path}> is not a size in MiB: {value!r}")
+    return int(number)
+
+
 def parse(text: str) -> SmiReport:
     body = "\n".join(lines(text)).strip()  # CRLF and `srun -l` / `mpirun --tag-output` prefixes removed
     try:
@@ -114,6 +126,8 @@ def parse(text: str) -> SmiReport:
             pending_page_retirement=_text(gpu, "retired_pages/pending_retirement") == "Yes",
             remapped_rows_pending=_text(gpu, "remapped_rows/remapped_row_pending") == "Yes",
             remapped_rows_failure=_text(gpu, "remapped_rows/remapped_row_failure") == "Yes",
+            fb_total_mib=_mib(gpu, "fb_memory_usage/total"),
+            bar1_total_mib=_mib(gpu, "bar1_memory_usage/total"),
         ))
     attached = _text(root, "attached_gpus")
     if attached is not None and attached.isdigit() and int(attached) != len(gpus):

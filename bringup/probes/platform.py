@@ -10,6 +10,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from bringup.probes import Probe
+from bringup.probes.gpu import SMI_XML
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
@@ -44,7 +45,7 @@ LINK_FILES = "current_link_speed current_link_width max_link_speed max_link_widt
 def plan(node: "Node") -> list[Probe]:
     probes = [CMDLINE, DMESG, LSPCI_VVV, BIOS]
     if node.hardware.gpus:
-        probes.append(GPU_PCIE)
+        probes += [GPU_PCIE, SMI_XML]  # SMI_XML: the BAR1 size, BIOS evidence of Above-4G decoding + ReBAR
     for rail in node.rails:
         if rail.pci:
             probes.append(Probe(mlxconfig_key(rail), f"mlxconfig -d {shlex.quote(rail.pci)} q"))

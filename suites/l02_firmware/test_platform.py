@@ -6,7 +6,8 @@ in passthrough mode; bare-metal GPUDirect wants passthrough or no IOMMU.
 import pytest
 
 from bringup import expect
-from bringup.parsers import dmesg, grep_h, lspci_vvv, mlxconfig, nvidia_smi_query, pci_link_sysfs, proc_cmdline
+from bringup.parsers import (dmesg, grep_h, lspci_vvv, mlxconfig, nvidia_smi_query, nvidia_smi_xml, pci_link_sysfs,
+                             proc_cmdline)
 from bringup.probes.platform import GPU_PCIE_FIELDS, link_sysfs_key, mlxconfig_key
 
 # PCIe base specification: the transfer rate of each generation, in GT/s.
@@ -115,6 +116,21 @@ def test_gpu_pcie_link_full_speed(node, gpu, facts, check):
         f"GPU {gpu} ({row['pci.bus_id']}): the slot allows only Gen{row['pcie.link.gen.max']} ({gen.source})"
     assert int(row["pcie.link.width.current"]) == width.value, \
         f"GPU {gpu} ({row['pci.bus_id']}) runs x{row['pcie.link.width.current']}, not x{width.value} ({width.source})"
+
+
+def test_gpu_bar1_maps_all_memory(node, gpu, facts, check):
+    """layers.md L2 BIOS: Above-4G decoding and Resizable BAR on. The GPU's BAR1 then spans its whole memory
+    (H100: 128 GiB BAR1 over 80 GB HBM); with either off the firmware leaves the legacy 256 MiB window, and
+    GPUDirect RDMA (which maps GPU memory through BAR1) is starved or fails to register."""
+    report = facts.parsed("nvidia-smi-xml", nvidia_smi_xml.parse)
+    if gpu >= len(report.gpus):
+        pytest.fail(f"nvidia-smi -q -x lists no GPU {gpu} on {node.name} ({len(report.gpus)} GPUs)")
+    row = report.gpus[gpu]
+    if row.bar1_total_mib is None or row.fb_total_mib is None:
+        pytest.fail(f"GPU {gpu} on {node.name}: nvidia-smi reports no BAR1 or framebuffer size")
+    check.at_least(f"GPU {gpu} ({row.bus_id}) BAR1", row.bar1_total_mib,
+                   expect.Expected(row.fb_total_mib, "its framebuffer size: Above-4G decoding + ReBAR on "
+                                                     "(layers.md L2 BIOS)"), "MiB")
 
 
 def test_nic_max_read_request(node, rail, facts, check):

@@ -11,7 +11,8 @@ def test_driver_and_healthy_gpu():
     assert gpu == nvidia_smi_xml.GpuReport(
         index=0, bus_id="00000000:19:00.0", name="NVIDIA H100 80GB HBM3", persistence_mode="Enabled",
         fabric_state="Completed", fabric_status="Success", ecc_mode="Enabled", volatile_uncorrectable=0,
-        pending_page_retirement=False, remapped_rows_pending=False, remapped_rows_failure=False)
+        pending_page_retirement=False, remapped_rows_pending=False, remapped_rows_failure=False,
+        fb_total_mib=81559, bar1_total_mib=131072)
 
 
 def test_unhealthy_gpu_values():

@@ -53,7 +53,8 @@ def test_nvidia_smi_xml_dtd_v13():
     assert report.gpus == [nvidia_smi_xml.GpuReport(
         index=0, bus_id="00000000:00:06.0", name="NVIDIA H100 80GB HBM3", persistence_mode="Enabled",
         fabric_state=None, fabric_status=None, ecc_mode="Enabled", volatile_uncorrectable=0,
-        pending_page_retirement=False, remapped_rows_pending=False, remapped_rows_failure=False)]
+        pending_page_retirement=False, remapped_rows_pending=False, remapped_rows_failure=False,
+        fb_total_mib=81559, bar1_total_mib=131072)]
 
 
 def test_nvidia_smi_xml_v13_split_sram_counters_are_counted():

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bringup.inventory import Node
 
 KEY = "nccl-job"
-ALL_REDUCE = f"{traffic.PERFTEST_PREFIX}/src/nccl-tests/build/all_reduce_perf"  # playbooks/roles/benchmarks
+ALL_REDUCE = "src/nccl-tests/build/all_reduce_perf"  # under the benchmarks prefix (playbooks/roles/benchmarks)
 DEBUG_ENV = {"NCCL_DEBUG": "INFO", "NCCL_DEBUG_SUBSYS": "INIT,NET"}
 TIMEOUT_S = 120  # CUDA contexts on 16 GPUs, NCCL bootstrap and the rings: tens of seconds, not the 30 s default
 
@@ -69,7 +69,7 @@ def job(node: "Node") -> Probe | None:
         return None
     partner = pairs(node.fleet)[node.name]
     gpus = node.hardware.gpus
-    test = f"{ALL_REDUCE} -b 64M -e 64M -f 2 -n 5 -w 2 -g {gpus}"
+    test = f"{quote(traffic.bench_prefix(node) + '/' + ALL_REDUCE)} -b 64M -e 64M -f 2 -n 5 -w 2 -g {gpus}"
     env = " ".join(f"{k}={v}" for k, v in DEBUG_ENV.items())
     hosts = f"{quote(node.name)},{quote(partner)}"
     if launcher(node) == "srun":

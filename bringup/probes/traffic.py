@@ -88,9 +88,14 @@ def tests(node: "Node") -> dict[str, PairTest]:
     }
 
 
-def _binary(tool: str) -> str:
+def bench_prefix(node: "Node") -> str:
+    """Where the benchmarks role installed them: ``bringup_mpi.benchmarks_prefix``, as the role reads it."""
+    return str((node.vars.get("bringup_mpi") or {}).get("benchmarks_prefix") or PERFTEST_PREFIX)
+
+
+def _binary(node: "Node", tool: str) -> str:
     """The perftest the benchmarks role built (with CUDA where the node has it), else the distro's on PATH."""
-    built = f"{PERFTEST_PREFIX}/perftest/bin/{tool}"
+    built = quote(f"{bench_prefix(node)}/perftest/bin/{tool}")
     return f'b={built}; [ -x "$b" ] || b={tool}'
 
 
@@ -103,11 +108,11 @@ def pair_probe(node: "Node", rail: "Rail", test: PairTest) -> Probe:
     peer_name, peer_address = node.rail_peers[rail.name]
     far = node.peer_rails[rail.name]
     port = PORT_BASE + 8 * node.rails.index(rail) + test.slot
-    server = (f"{_binary(test.tool)}; (timeout {test.seconds + SERVER_GRACE_S} {_side(test, far, port)} "
+    server = (f"{_binary(node, test.tool)}; (timeout {test.seconds + SERVER_GRACE_S} {_side(test, far, port)} "
               f"</dev/null >/dev/null 2>&1 &); i=0; while [ $i -lt 50 ]; do "
               f"ss -Hltn 'sport = :{port}' | grep -q . && exit 0; sleep 0.1; i=$((i+1)); done; "
               f"echo \"{test.tool} server did not listen on port {port} of $(hostname)\" >&2; exit 1")
-    client = f"{_binary(test.tool)}; {_side(test, rail, port)} {quote(peer_address)}"
+    client = f"{_binary(node, test.tool)}; {_side(test, rail, port)} {quote(peer_address)}"
     return Probe(f"perftest-{test.name}-{rail.name}",
                  f"ssh {SSH_OPTS} {quote(peer_name)} {quote(server)} && {client}")
 

@@ -7,6 +7,7 @@ complete files), and caches the results for every check of that layer. ``prefetc
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
@@ -97,8 +98,30 @@ class Prober:
         key = (node.name, layer)
         with self._lock(key):
             if key not in self._cache:
-                self._cache[key] = self._run(node, layer, plan_for(node, layer) if plan is None else plan)
+                self._cache[key] = self._run_once(node, layer, plan_for(node, layer) if plan is None else plan)
             return self._cache[key]
+
+    def _run_once(self, node: Node, layer: int, plan: list[Probe]) -> ProbeSet:
+        """Once per run, across processes: xdist workers share the run directory, and a fleet check on one
+        worker reads nodes another worker owns. The first to lock ``probes/<node>/.lNN.lock`` probes; the others
+        wait and read its recording. A node never runs a layer (or its benchmarks) twice in one run."""
+        if self.record_dir is None:
+            return self._run(node, layer, plan)
+        folder = self.record_dir / "probes" / node.name
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f".l{layer:02d}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            recorded = folder / f"l{layer:02d}.json"
+            if recorded.exists():
+                return self._load(recorded, node, layer, plan)
+            return self._run(node, layer, plan)
+
+    @staticmethod
+    def _load(path: Path, node: Node, layer: int, plan: list[Probe]) -> ProbeSet:
+        data = json.loads(path.read_text())
+        by_command = {r.command: r for r in map(CommandResult.from_json, data.get("results", []))}
+        return ProbeSet(node.name, layer, {p.key: by_command[p.command] for p in plan if p.command in by_command},
+                        data.get("error"))
 
     def prefetch(self, nodes: list[Node], layer: int) -> None:
         todo = [n for n in nodes if (n.name, layer) not in self._cache]

@@ -2,7 +2,6 @@
 key-safe, and ports without an RDMA device or planned VFs are not asked about them."""
 
 import ipaddress
-import shlex
 import subprocess
 from types import SimpleNamespace
 

@@ -61,7 +61,7 @@ class Entry:
 
 
 def _entry(record_id: int, when: str | None, rest: list[str]) -> Entry | None:
-    if (oem := _OEM.match(rest[0])) and len(rest) >= 2 and all(_HEX.match(f) for f in rest[1:3]):
+    if _OEM.match(rest[0]) and len(rest) >= 2 and all(_HEX.match(f) for f in rest[1:3]):
         return Entry(record_id, "oem", when, rest[0], " ".join(rest[1:]))
     if len(rest) < 2 or not rest[0] or (len(rest) > 2 and rest[2] not in _DIRECTIONS):
         return None

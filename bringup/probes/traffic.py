@@ -75,7 +75,7 @@ def tests(node: "Node") -> dict[str, PairTest]:
     tos = expect.declared(node, "tos", node.fabric.tos, "bringup_fabric.tos")
     common = ("-F",) + ((f"--tclass={tos.value}",) if tos else ())
     gid = node.expect.get("roce_gid_index")  # unset: perftest picks the RoCE v2 GID itself
-    common += (f"-x", str(int(gid))) if gid is not None else ()
+    common += ("-x", str(int(gid))) if gid is not None else ()
     bw = ("--report_gbits", "-q", "4", "-s", "65536")  # layers.md §4: >= 64 KB messages, 4 QPs
     proof_s, bw_s = _seconds(node, "traffic_proof_seconds"), _seconds(node, "perftest_seconds")
     return {

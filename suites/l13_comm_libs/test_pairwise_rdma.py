@@ -38,7 +38,6 @@ def test_rail_write_latency_within_band(node, rail, facts, check):
 def test_rail_bandwidth_not_a_fleet_outlier(node, rail, facts, fleet, check):
     trafficcheck.require(node, rail)
     mine = trafficcheck.bandwidth_gbps(facts, node, rail, "bw")
-
     samples = [v for values in fleet(trafficcheck.fleet_bandwidths).values() for v in values]
     sigmas = expect.declared(node, "perftest_outlier_sigma")
     rule = trafficcheck.low_outlier_limit(samples, sigmas.value)

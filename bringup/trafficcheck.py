@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bringup.bench import counters
 from bringup.parsers import ethtool_stats, perftest
 from bringup.probe.prober import ProbeError, ProbeSet
 from bringup.probes import traffic
@@ -80,12 +81,8 @@ _TX_PRIO = re.compile(r"^tx_prio(\d)_bytes$")
 
 def priority_share(before_text: str, after_text: str, priority: int) -> PriorityShare:
     """tx bytes per 802.1p priority between two ``ethtool -S`` snapshots (mlx5 ``tx_prio<N>_bytes``)."""
-    before, after = ethtool_stats.parse(before_text), ethtool_stats.parse(after_text)
-    deltas = {}
-    for name, value in after.items():
-        match = _TX_PRIO.match(name)
-        if match and name in before:
-            deltas[int(match.group(1))] = value - before[name]
+    moved = counters.delta(ethtool_stats.parse(before_text), ethtool_stats.parse(after_text))
+    deltas = {int(m.group(1)): value for name, value in moved.items() if (m := _TX_PRIO.match(name))}
     if priority not in deltas:
         raise ValueError(f"no tx_prio{priority}_bytes counter in `ethtool -S` (the driver prints no per-priority "
                          f"counters; mlx5 does)")

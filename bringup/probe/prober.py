@@ -69,6 +69,12 @@ class ProbeSet:
 TransportFactory = Callable[[Node], Transport]
 
 
+def _probe_set(node: Node, layer: int, plan: list[Probe], results: list[CommandResult], error: str | None) -> ProbeSet:
+    """Results keyed by probe key (commands are run once, however many probes share one)."""
+    by_command = {r.command: r for r in results}
+    return ProbeSet(node.name, layer, {p.key: by_command[p.command] for p in plan if p.command in by_command}, error)
+
+
 class Prober:
     def __init__(self, transport_for: TransportFactory, record_dir: Path | None, timeout_s: float = 30.0,
                  max_workers: int = 32):
@@ -119,9 +125,8 @@ class Prober:
     @staticmethod
     def _load(path: Path, node: Node, layer: int, plan: list[Probe]) -> ProbeSet:
         data = json.loads(path.read_text())
-        by_command = {r.command: r for r in map(CommandResult.from_json, data.get("results", []))}
-        return ProbeSet(node.name, layer, {p.key: by_command[p.command] for p in plan if p.command in by_command},
-                        data.get("error"))
+        return _probe_set(node, layer, plan, list(map(CommandResult.from_json, data.get("results", []))),
+                          data.get("error"))
 
     def prefetch(self, nodes: list[Node], layer: int) -> None:
         todo = [n for n in nodes if (n.name, layer) not in self._cache]
@@ -150,9 +155,7 @@ class Prober:
                 error = self._unreachable[node.name] = str(exc)
             except Exception as exc:  # a transport that cannot even be built (bad backend, missing library)
                 error = f"{node.name} unreachable: {type(exc).__name__}: {exc}"
-        by_command = {r.command: r for r in results}
-        probe_set = ProbeSet(node.name, layer, {p.key: by_command[p.command] for p in plan if p.command in by_command},
-                             error)
+        probe_set = _probe_set(node, layer, plan, results, error)
         self._record(node, layer, plan, results, error, started)
         return probe_set
 

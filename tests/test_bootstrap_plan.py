@@ -16,7 +16,7 @@ def _node(design="baremetal-mpi-roce", gpus=8, frontend="enp75s0f0np0", mpi=None
 
 def test_railless_node_with_frontend_reads_addresses_and_settings():
     keys = [p.key for p in routing.plan(_node())]
-    assert keys == ["ip-addr", "bootstrap-nccl-conf", "bootstrap-nccl-env", "mpi-mca-params"]
+    assert keys == ["ip-addr", "nccl-conf", "nccl-env", "mpi-mca-params"]
 
 
 def test_nothing_declared_nothing_asked():

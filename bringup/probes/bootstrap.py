@@ -15,14 +15,12 @@ from shlex import quote
 from typing import TYPE_CHECKING
 
 from bringup.probes import Probe
-from bringup.probes.commlibs import host_libraries
-from bringup.probes.gdr import NCCL_CONF_COMMAND, NCCL_ENV_COMMAND
+# The same probes as L13 reads: a recorded nccl.conf (or a fault overlay on it) is one file for both layers.
+from bringup.probes.commlibs import NCCL_CONF, NCCL_ENV, host_libraries
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
 
-NCCL_CONF = Probe("bootstrap-nccl-conf", NCCL_CONF_COMMAND)
-NCCL_ENV = Probe("bootstrap-nccl-env", NCCL_ENV_COMMAND)
 DEBIAN_MCA_FILE = "/etc/openmpi/openmpi-mca-params.conf"
 
 

@@ -532,9 +532,6 @@ def write(scenario: str) -> None:
         (out / "lldp.out").write_text(json.dumps(_lldp(cluster, node), indent=2) + "\n")
         if any(r.sriov_vfs for r in node.rails):
             (out / "ib-devices.out").write_text(_ib_devices(node))
-    if bootstrap.runs_nccl(first):  # the L9 copy of what L13 reads (gen_platform writes nccl-conf/nccl-env)
-        (common / "bootstrap-nccl-conf.out").write_text((common / "nccl-conf.out").read_text())
-        (common / "bootstrap-nccl-env.out").write_text((common / "nccl-env.out").read_text())
 
 
 def _lldp(cluster, node) -> dict:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "chronyc-tracking"
 
@@ -39,6 +39,7 @@ class Tracking:
         return self.leap_status != "Not synchronised" and self.reference_id != "00000000"
 
 
+@whole_lines
 def parse(text: str) -> Tracking:
     fields: dict[str, str] = {}
     for line in lines(text):

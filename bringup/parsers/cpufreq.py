@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "cpufreq-governor"
 _LINE = re.compile(r"^/sys/devices/system/cpu/cpu(\d+)/cpufreq/scaling_governor:(\S+)$")
 
 
+@whole_lines
 def parse(text: str) -> dict[int, str]:
     governors = {}
     for number, line in enumerate(lines(text), start=1):

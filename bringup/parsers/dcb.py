@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "dcb"
 
@@ -50,6 +50,7 @@ def _pairs(words: list[str], number: int) -> list[tuple[int, str]]:
     return pairs
 
 
+@whole_lines
 def parse(text: str) -> Dcb:
     pfc: dict[int, bool] = {}
     dscp: dict[int, int] = {}

@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, require_whole_last_line
 
 TOOL = "dcgmi-diag"
 
@@ -107,4 +107,6 @@ def parse(text: str) -> list[DiagResult]:
     body = "\n".join(lines(text)).strip()  # CRLF and launcher prefixes removed
     if body.startswith("{"):
         return _json(body)
-    return _table(body)
+    results = _table(body)
+    require_whole_last_line(text)
+    return results

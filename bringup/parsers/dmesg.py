@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "dmesg"
 
@@ -52,6 +52,7 @@ class Dmesg:
     xids: list[Xid] = field(default_factory=list)
 
 
+@whole_lines
 def parse(text: str) -> Dmesg:
     out = Dmesg()
     for number, line in enumerate(lines(text), start=1):

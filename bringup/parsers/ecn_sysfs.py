@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from bringup.parsers import grep_h
-from bringup.parsers.common import ParseError
+from bringup.parsers.common import ParseError, whole_lines
 
 TOOL = "ecn-sysfs"
 
@@ -37,6 +37,7 @@ class Ecn:
         return self.np_params.get("cnp_802p_prio")
 
 
+@whole_lines
 def parse(text: str) -> Ecn:
     ecn = Ecn()
     for path, value in grep_h.parse(text).items():

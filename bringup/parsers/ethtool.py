@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool"
 
@@ -36,6 +36,7 @@ class LinkSettings:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+@whole_lines
 def parse(text: str) -> LinkSettings:
     netdev = None
     fields: dict[str, str] = {}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-i"
 
@@ -33,6 +33,7 @@ class DriverInfo:
     bus_info: str
 
 
+@whole_lines
 def parse(text: str) -> DriverInfo:
     fields: dict[str, str] = {}
     for number, line in enumerate(lines(text), start=1):

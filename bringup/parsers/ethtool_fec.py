@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-fec"
 
@@ -25,6 +25,7 @@ class Fec:
     active: str
 
 
+@whole_lines
 def parse(text: str) -> Fec:
     netdev = None
     configured: tuple[str, ...] = ()

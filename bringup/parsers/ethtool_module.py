@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-m"
 
@@ -60,6 +60,7 @@ def _celsius(value: str | None) -> float | None:
     return float(match[1]) if match else None
 
 
+@whole_lines
 def parse(text: str) -> Module:
     fields: dict[str, str] = {}
     for number, raw in enumerate(lines(text), start=1):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-a"
 
@@ -31,6 +31,7 @@ def _onoff(value: str, number: int) -> bool:
     return value == "on"
 
 
+@whole_lines
 def parse(text: str) -> Pause:
     netdev = None
     values: dict[str, bool] = {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-g"
 
@@ -38,6 +38,7 @@ def _value(text: str) -> int | str | None:
     return int(text) if text.isdigit() else text
 
 
+@whole_lines
 def parse(text: str) -> Rings:
     netdev = None
     sections: dict[str, dict[str, int | str | None]] = {}

@@ -16,11 +16,12 @@ fail (rc 95 / "Operation not supported"), which the caller sees as a failed prob
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-S"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, int]:
     counters: dict[str, int] = {}
     header = False

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "getent_hosts"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     """{name or alias: address}"""
     result: dict[str, str] = {}

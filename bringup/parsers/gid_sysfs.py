@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from bringup.parsers import grep_h
-from bringup.parsers.common import ParseError
+from bringup.parsers.common import ParseError, whole_lines
 
 TOOL = "gid-sysfs"
 
@@ -41,6 +41,7 @@ class Gid:
         return str(mapped) if mapped else None
 
 
+@whole_lines
 def parse(text: str) -> list[Gid]:
     slots: dict[tuple[str, int, int], dict[str, str]] = {}
     for path, value in grep_h.parse(text).items():

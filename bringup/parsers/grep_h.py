@@ -11,11 +11,12 @@ The path never contains ``:`` for the files read here (sysfs names do not), so t
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "grep-H"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for number, line in enumerate(lines(text), start=1):

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "hostname_counts"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for line in lines(text):

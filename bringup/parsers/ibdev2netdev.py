@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ibdev2netdev"
 
@@ -31,6 +31,7 @@ class Mapping:
     up: bool
 
 
+@whole_lines
 def parse(text: str) -> list[Mapping]:
     found = []
     for number, raw in enumerate(lines(text), start=1):

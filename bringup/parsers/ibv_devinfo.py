@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ibv_devinfo"
 
@@ -59,6 +59,7 @@ class Device:
     ports: dict[int, Port] = field(default_factory=dict)
 
 
+@whole_lines
 def parse(text: str) -> dict[str, Device]:
     devices: dict[str, Device] = {}
     device: Device | None = None

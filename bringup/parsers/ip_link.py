@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bringup.parsers import jsonout
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, require_whole_last_line
 
 TOOL = "ip-link"
 
@@ -75,6 +75,7 @@ def _text(text: str) -> dict[str, Link]:
             links[current] = Link(link.ifname, link.mtu, link.operstate, link.flags, line.split()[0], link.vfs)
     if not links:
         raise ParseError("no interface header line: not `ip link show` output")
+    require_whole_last_line(text)
     return links
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ipmitool-sdr"
 
@@ -50,6 +50,7 @@ class Sensor:
         return self.status in NON_CRITICAL
 
 
+@whole_lines
 def parse(text: str) -> list[Sensor]:
     if text and not text.endswith(("\n", "\r")):
         raise ParseError(f"last line has no line end, output truncated: {lines(text)[-1]!r}")

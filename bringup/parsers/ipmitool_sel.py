@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ipmitool-sel"
 
@@ -86,6 +86,7 @@ def _parse_line(fields: list[str]) -> Entry | None:
     return None
 
 
+@whole_lines
 def parse(text: str) -> list[Entry]:
     if text and not text.endswith(("\n", "\r")):
         raise ParseError(f"last line has no line end, output truncated: {lines(text)[-1]!r}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ls-l"
 
@@ -26,6 +26,7 @@ _LONG = re.compile(r"^[-bcdlps][-rwxsStT]{9}[.+@]?\s+\d+\s")
 _BDF = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     """name (as ``ls`` printed it: a bare entry or the full path given) -> link target."""
     links: dict[str, str] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "lspci-nn"
 
@@ -38,6 +38,7 @@ class PciFunction:
         return "Virtual Function" in self.description
 
 
+@whole_lines
 def parse(text: str) -> list[PciFunction]:
     devices = []
     for number, line in enumerate(lines(text), start=1):

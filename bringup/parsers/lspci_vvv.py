@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "lspci-vvv"
 
@@ -103,6 +103,7 @@ def normalise_slot(slot: str) -> str:
     return f"{domain}:{parts[-2]}:{parts[-1]}"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, PciFunction]:
     functions: dict[str, PciFunction] = {}
     current: PciFunction | None = None

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import assignments
+from bringup.parsers.common import assignments, whole_lines
 
 TOOL = "mca-params"
 
 _ASSIGN = re.compile(r"^(?:OMPI_MCA_)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*?)\s*$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     return {m["name"]: m["value"] for m in assignments(text, _ASSIGN, "a `name = value` MCA parameter line")}

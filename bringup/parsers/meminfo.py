@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "meminfo"
 _LINE = re.compile(r"^([A-Za-z0-9_()]+):\s+(\d+)(?: kB)?$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, int]:
     """Values in bytes (kB fields) or counts (HugePages_*)."""
     values: dict[str, int] = {}

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "mlnx_qos"
 
@@ -55,6 +55,7 @@ def _row(words: list[str], number: int) -> list[int]:
     return [int(w) for w in words[1:]]
 
 
+@whole_lines
 def parse(text: str) -> Qos:
     fields: dict[str, str] = {}
     dscp2prio: dict[int, list[int]] = {}

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "mlxconfig-q"
 
@@ -55,6 +55,7 @@ def same(measured: object, expected: object) -> bool:
     return normalise(measured) == normalise(expected)
 
 
+@whole_lines
 def parse(text: str) -> MlxConfig:
     device: dict[str, str] = {}
     values: dict[str, str] = {}

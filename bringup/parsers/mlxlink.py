@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "mlxlink"
 
@@ -53,6 +53,7 @@ class LinkInfo:
         return float(value) if value else None
 
 
+@whole_lines
 def parse(text: str) -> LinkInfo:
     fields: dict[str, str] = {}
     for number, raw in enumerate(lines(_ANSI.sub("", text)), start=1):

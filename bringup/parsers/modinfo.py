@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "modinfo"
 
 _LINE = re.compile(r"^(?P<key>[a-z_][a-z0-9_.-]*):\s*(?P<value>.*)$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, list[str]]:
     info: dict[str, list[str]] = {}
     last = None

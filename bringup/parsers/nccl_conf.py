@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import assignments
+from bringup.parsers.common import assignments, whole_lines
 
 TOOL = "nccl-conf"
 
 _ASSIGN = re.compile(r"^(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for match in assignments(text, _ASSIGN, "a NAME=value line"):

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "nccl-log"
 
@@ -105,6 +105,7 @@ def _message(log: HostLog, msg: str) -> None:
         log.init_complete += 1
 
 
+@whole_lines
 def parse(text: str) -> dict[str, HostLog]:
     hosts: dict[str, HostLog] = {}
     last: str | None = None

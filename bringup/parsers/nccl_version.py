@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "nccl-version"
 
@@ -31,6 +31,7 @@ class NcclVersion:
         return tuple(int(part) for part in self.version.split("."))
 
 
+@whole_lines
 def parse(text: str) -> NcclVersion:
     for line in lines(text):
         if (match := _VERSION.search(line)):

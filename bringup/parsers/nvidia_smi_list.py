@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "nvidia-smi-L"
 _GPU = re.compile(r"^GPU (\d+): (.+?) \(UUID: (GPU-[0-9a-fA-F-]+)\)$")
@@ -24,6 +24,7 @@ class Gpu:
     uuid: str
 
 
+@whole_lines
 def parse(text: str) -> list[Gpu]:
     gpus = []
     for number, line in enumerate(lines(text), start=1):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "nvidia-smi-nvlink-s"
 
@@ -36,6 +36,7 @@ class GpuLinks:
         return sorted(link for link, speed in self.links.items() if speed is None)
 
 
+@whole_lines
 def parse(text: str) -> dict[int, GpuLinks]:
     gpus: dict[int, GpuLinks] = {}
     current = None

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "nvidia-smi-query-gpu"
 
 
+@whole_lines
 def parse(text: str, fields: list[str] | None = None) -> list[dict[str, str]]:
     rows = [row for row in csv.reader(l for l in lines(text) if l.strip())]
     rows = [[cell.strip() for cell in row] for row in rows]

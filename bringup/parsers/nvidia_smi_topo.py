@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "nvidia-smi-topo-m"
 
@@ -61,6 +61,7 @@ class Topology:
         return [d for d in self.devices if re.fullmatch(r"GPU\d+", d)]
 
 
+@whole_lines
 def parse(text: str) -> Topology:
     rows = [_ANSI.sub("", line) for line in lines(text)]
     # The header's first cell is empty; the GPU0 row (also tab-separated, starting "GPU0") is not a header.

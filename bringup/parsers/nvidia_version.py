@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "proc-driver-nvidia-version"
 
@@ -28,6 +28,7 @@ class NvidiaVersion:
     gcc: str | None
 
 
+@whole_lines
 def parse(text: str) -> NvidiaVersion:
     found = None
     gcc = None

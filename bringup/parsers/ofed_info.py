@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ofed_info"
 
@@ -24,6 +24,7 @@ class OfedInfo:
     version: str  # 23.10-1.1.9.0
 
 
+@whole_lines
 def parse(text: str) -> OfedInfo:
     content = [line.strip() for line in lines(text) if line.strip()]
     if len(content) != 1:

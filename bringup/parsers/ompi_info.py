@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ompi_info"
 
@@ -34,6 +34,7 @@ class OmpiInfo:
         return (framework, component) in self.components
 
 
+@whole_lines
 def parse(text: str) -> OmpiInfo:
     version = None
     fields: dict[str, str] = {}

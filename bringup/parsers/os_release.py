@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import shlex
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "os-release"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for number, line in enumerate(lines(text), start=1):

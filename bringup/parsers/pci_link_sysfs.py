@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "pci-link-sysfs"
 
@@ -41,6 +41,7 @@ def _speed(value: str, number: int) -> float | None:
     return float(match["gts"]) if match["gts"] else None
 
 
+@whole_lines
 def parse(text: str) -> SysfsLink:
     values: dict[str, tuple[int, str]] = {}
     for number, line in enumerate(lines(text), start=1):

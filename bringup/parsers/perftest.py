@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "perftest"
 
@@ -86,6 +86,7 @@ def _settings(line: str) -> dict[str, str]:
     return found
 
 
+@whole_lines
 def parse(text: str) -> Report:
     test, settings = "", {}
     kind: str | None = None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ping"
 
@@ -42,6 +42,7 @@ class Ping:
         return self.transmitted > 0 and self.received == self.transmitted
 
 
+@whole_lines
 def parse(text: str) -> Ping:
     summary = None
     mtu_error = None

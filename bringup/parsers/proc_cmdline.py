@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "proc-cmdline"
 
@@ -30,6 +30,7 @@ class Cmdline:
         return name in self.params and (value is None or self.params[name] == value)
 
 
+@whole_lines
 def parse(text: str) -> Cmdline:
     content = [line for line in lines(text) if line.strip()]
     if len(content) != 1:

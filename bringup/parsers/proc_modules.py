@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "proc-modules"
 
@@ -27,6 +27,7 @@ class Module:
     state: str
 
 
+@whole_lines
 def parse(text: str) -> dict[str, Module]:
     modules = {}
     for number, line in enumerate(lines(text), start=1):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bringup.parsers import grep_h
-from bringup.parsers.common import ParseError
+from bringup.parsers.common import ParseError, whole_lines
 
 TOOL = "rdma_cm-configfs"
 
@@ -27,6 +27,7 @@ class CmDefaults:
     roce_tos: int | None
 
 
+@whole_lines
 def parse(text: str) -> dict[tuple[str, int], CmDefaults]:
     attrs: dict[tuple[str, int], dict[str, str]] = {}
     for path, value in grep_h.parse(text).items():

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bringup.parsers import jsonout
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, require_whole_last_line
 
 TOOL = "rdma-link"
 
@@ -43,6 +43,7 @@ def _text(text: str) -> list[RdmaLink]:
         attrs = dict(zip(words[::2], words[1::2]))
         links.append(RdmaLink(match["dev"], int(match["port"]), attrs.get("state"), attrs.get("physical_state"),
                               attrs.get("netdev")))
+    require_whole_last_line(text)
     return links
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bringup.parsers import jsonout
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, require_whole_last_line
 
 TOOL = "rdma-system"
 
@@ -29,6 +29,7 @@ def parse(text: str) -> RdmaSystem:
         items = jsonout.load_list(text, "rdma -j system show")
         attrs = items[0] if items else {}
     else:
+        require_whole_last_line(text)  # `copy-on-fork o` cut from `on` must not read as off
         words = " ".join(line.strip() for line in lines(text)).split()
         attrs = dict(zip(words[::2], words[1::2]))
     netns = attrs.get("netns")

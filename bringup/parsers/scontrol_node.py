@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "scontrol_node"
 _PAIR = re.compile(r"(?:^|\s)([A-Za-z][A-Za-z0-9_]*)=(.*?)(?=\s+[A-Za-z][A-Za-z0-9_]*=|\s*$)")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     records = [line.strip() for line in lines(text) if line.strip()]
     if len(records) != 1:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "scontrol_ping"
 _LINE = re.compile(r"^Slurmctld\((?P<role>\w+)\) at (?P<host>\S+) is (?P<state>UP|DOWN)\s*$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, dict[str, str]]:
     """{role: {"host": ..., "state": "UP"|"DOWN"}}"""
     result = {}

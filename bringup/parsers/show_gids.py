@@ -13,12 +13,13 @@ The closing ``n_gids_found=N`` must match the rows, or the output counts as trun
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 from bringup.parsers.gid_sysfs import Gid
 
 TOOL = "show_gids"
 
 
+@whole_lines
 def parse(text: str) -> list[Gid]:
     gids: list[Gid] = []
     total = None

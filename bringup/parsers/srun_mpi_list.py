@@ -12,11 +12,12 @@ Newer Slurm prints ``srun: MPI types are...`` and ``srun: pmix_v4`` lines; both 
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "srun_mpi_list"
 
 
+@whole_lines
 def parse(text: str) -> list[str]:
     plugins: list[str] = []
     seen_header = False

@@ -12,11 +12,12 @@ A key containing "/" stands for a dot inside an interface name (``net.ipv4.conf.
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "sysctl"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for number, raw in enumerate(lines(text), start=1):

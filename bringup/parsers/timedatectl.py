@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "timedatectl-show"
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str]:
     values = {}
     for number, line in enumerate(lines(text), start=1):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "traffic_class"
 
 
+@whole_lines
 def parse(text: str) -> int | None:
     values = [line.strip() for line in lines(text) if line.strip()]
     if not values:

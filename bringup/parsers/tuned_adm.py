@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "tuned-adm"
 
@@ -39,6 +39,7 @@ class Tuned:
         return tuple(self.profile.split()) if self.profile else ()
 
 
+@whole_lines
 def parse(text: str) -> Tuned:
     profile, post, running, seen = None, None, True, False
     for number, line in enumerate(lines(text), start=1):

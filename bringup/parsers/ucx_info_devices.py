@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ucx_info-d"
 
@@ -31,6 +31,7 @@ _TRANSPORT = re.compile(r"^#\s*Transport:\s*(\S+)\s*$")
 _DEVICE = re.compile(r"^#\s*Device:\s*(\S+)\s*$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, list[str]]:
     devices: dict[str, list[str]] = {}
     pending = None  # (line number, transport) waiting for its Device line

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ucx_info-v"
 
@@ -31,6 +31,7 @@ class UcxVersion:
     configured_with: str | None
 
 
+@whole_lines
 def parse(text: str) -> UcxVersion:
     version = revision = configured = None
     for number, line in enumerate(lines(text), start=1):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ulimit-l"
 
 
+@whole_lines
 def parse(text: str) -> int | None:
     """KiB, or None for unlimited."""
     values = [line.strip() for line in lines(text) if line.strip()]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
-from bringup.parsers.common import ParseError, lines
+from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "unmunge"
 _STATUS = re.compile(r"^(?P<text>.*?)\s*\((?P<code>\d+)\)$")
 
 
+@whole_lines
 def parse(text: str) -> dict[str, str | int]:
     fields: dict[str, str | int] = {}
     for line in lines(text):

@@ -338,10 +338,12 @@ class Check:
         self.item = item
 
     def record(self, measured: Any, expected: Any = None, unit: str | None = None) -> None:
-        props = dict(self.item.user_properties)
-        for key, value in (("measured", measured), ("expected", expected), ("unit", unit)):
-            if value is not None and key not in props:
-                self.item.user_properties.append((key, str(value)))
+        """The last comparison a check makes is the one that decides it (a link's duplex is compared before
+        its speed), so each call replaces measured/expected/unit as one set: no unit of an earlier value
+        stays beside a later value."""
+        fields = {"measured": measured, "expected": expected, "unit": unit}
+        kept = [(k, v) for k, v in self.item.user_properties if k not in fields]
+        self.item.user_properties[:] = kept + [(k, str(v)) for k, v in fields.items() if v is not None]
 
     def equal(self, what: str, measured: Any, expected: expect.Expected, unit: str | None = None) -> None:
         self.record(measured, expected, unit)

@@ -44,7 +44,7 @@ def _pairs(words: list[str], number: int) -> list[tuple[int, str]]:
     pairs = []
     for word in words:
         key, sep, value = word.partition(":")
-        if not sep or not key.isdigit() or not value:
+        if not sep or not key.isdecimal() or not value:
             raise ParseError(f"line {number}: {word!r} is not a KEY:VALUE pair (numeric keys; use `dcb -N`)")
         pairs.append((int(key), value))
     return pairs
@@ -68,7 +68,7 @@ def parse(text: str) -> Dcb:
         elif words[0] == "dscp-prio":
             seen = True
             for code, prio in _pairs(words[1:], number):
-                if not prio.isdigit():
+                if not prio.isdecimal():
                     raise ParseError(f"line {number}: priority {prio!r} is not a number")
                 dscp[code] = int(prio)
         elif words[0] not in ("pfc-cap", "requests", "indications", "delay", "macsec-bypass"):

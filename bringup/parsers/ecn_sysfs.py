@@ -44,7 +44,7 @@ def parse(text: str) -> Ecn:
         match = _PATH.search(path)
         if not match:
             raise ParseError(f"not an ECN sysfs path: {path[:120]!r}")
-        if not value.lstrip("-").isdigit():
+        if not re.fullmatch(r"-?\d+", value):
             raise ParseError(f"{path}: value {value!r} is not a number")
         point, attr = match["point"], match["attr"]
         if attr.startswith("enable/"):

@@ -35,7 +35,7 @@ class Rings:
 def _value(text: str) -> int | str | None:
     if text == "n/a":
         return None
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isdecimal() else text
 
 
 @whole_lines

@@ -16,6 +16,8 @@ fail (rc 95 / "Operation not supported"), which the caller sees as a failed prob
 
 from __future__ import annotations
 
+import re
+
 from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-S"
@@ -33,7 +35,7 @@ def parse(text: str) -> dict[str, int]:
             header = True
             continue
         name, sep, value = line.rpartition(": ")
-        if not header or not sep or not value.lstrip("-").isdigit():
+        if not header or not sep or not re.fullmatch(r"-?\d+", value):
             raise ParseError(f"line {number} is not an `ethtool -S` counter: {line[:120]!r}")
         counters[name.strip()] = int(value)
     if not header:

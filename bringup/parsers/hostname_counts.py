@@ -18,7 +18,7 @@ def parse(text: str) -> dict[str, int]:
         parts = line.split()
         if not parts:
             continue
-        if len(parts) != 2 or not parts[0].isdigit():
+        if len(parts) != 2 or not parts[0].isdecimal():
             raise ParseError(f"not a `uniq -c` line: {line!r}")
         counts[parts[1]] = counts.get(parts[1], 0) + int(parts[0])
     if not counts:

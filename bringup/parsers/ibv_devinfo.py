@@ -76,7 +76,7 @@ def parse(text: str) -> dict[str, Device]:
         elif device is None:
             raise ParseError(f"line {number} comes before any 'hca_id:' line: {line[:120]!r}")
         elif key == "port":
-            if not value.isdigit():
+            if not value.isdecimal():
                 raise ParseError(f"line {number}: bad port number {value!r}")
             port = Port(int(value))
             device.ports[port.number] = port

@@ -79,7 +79,7 @@ def _parse_line(fields: list[str]) -> Entry | None:
         return _entry(record_id, None, fields[1:])
     if len(fields) < 5:
         return None
-    if fields[1] == "Pre-Init" and fields[2].isdigit():
+    if fields[1] == "Pre-Init" and fields[2].isdecimal():
         return _entry(record_id, f"Pre-Init +{int(fields[2])}s", fields[3:])
     if _DATE.match(fields[1]) and _TIME.match(fields[2]):
         return _entry(record_id, f"{fields[1]} {fields[2]}", fields[3:])

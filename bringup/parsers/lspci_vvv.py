@@ -148,7 +148,10 @@ def _field(fn: PciFunction, line: str, number: int, raw: str) -> None:
             raise ParseError(f"line {number}: cannot read MaxPayload/MaxReadReq from {line!r}")
         fn.max_payload, fn.max_read_req = int(match[1]), int(match[2])
     elif line.startswith("NUMA node:"):
-        fn.numa_node = int(line.split(":", 1)[1])
+        node = line.split(":", 1)[1].strip()
+        if not node.isdecimal():
+            raise ParseError(f"line {number}: NUMA node is not a number: {line!r}")
+        fn.numa_node = int(node)
     elif line.startswith("Kernel driver in use:"):
         fn.driver = line.split(":", 1)[1].strip()
     elif line.startswith("Bus: primary="):

@@ -32,6 +32,7 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "mlnx_qos"
 
+_DSCP_ROW = re.compile(r"^prio:(\d+) dscp:((?:\d+,)*\d*)$")  # mlnx_qos ends each row with a comma
 _TC = re.compile(r"^tc: (\d+) ratelimit: ([^,]+), tsa: (\w+)(?:, bw: (\d+)%)?")
 
 
@@ -50,7 +51,7 @@ class Qos:
 
 
 def _row(words: list[str], number: int) -> list[int]:
-    if len(words) != 9 or not all(w.isdigit() for w in words[1:]):
+    if len(words) != 9 or not all(w.isdecimal() for w in words[1:]):
         raise ParseError(f"line {number}: PFC row needs 8 values: {' '.join(words)[:120]!r}")
     return [int(w) for w in words[1:]]
 
@@ -67,9 +68,11 @@ def parse(text: str) -> Qos:
         if not line:
             continue
         words = line.split()
-        if line.startswith("prio:") and " dscp:" in line:
-            prio, dscps = line.split(" dscp:", 1)
-            dscp2prio[int(prio.removeprefix("prio:"))] = [int(d) for d in dscps.split(",") if d.strip()]
+        if line.startswith("prio:"):
+            row = _DSCP_ROW.match(line)
+            if not row:
+                raise ParseError(f"line {number} is not a dscp2prio row (prio:N dscp:D,D,...): {line[:120]!r}")
+            dscp2prio[int(row[1])] = [int(d) for d in row[2].split(",") if d]
         elif words[0] in ("enabled", "buffer"):
             pfc[words[0]] = _row(words, number)
         elif words[0] == "priority" and len(words) == 9:
@@ -79,7 +82,10 @@ def parse(text: str) -> Qos:
             tcs[tc] = {"ratelimit": match[2], "tsa": match[3], "bw": int(match[4]) if match[4] else None,
                        "priorities": []}
         elif line.startswith("priority:") and tc is not None:
-            tcs[tc]["priorities"] += [int(p) for p in line.split(":", 1)[1].split()]
+            priorities = line.split(":", 1)[1].split()
+            if not all(p.isdecimal() for p in priorities):
+                raise ParseError(f"line {number}: the priorities of tc {tc} are not numbers: {line[:120]!r}")
+            tcs[tc]["priorities"] += [int(p) for p in priorities]
         elif ":" in line:
             key, _, value = line.partition(":")
             fields[key.strip()] = value.strip()
@@ -91,4 +97,4 @@ def parse(text: str) -> Qos:
         raise ParseError("no PFC 'enabled' row: output truncated")
     cable = fields.get("Cable len")
     return Qos(fields["Priority trust state"], dscp2prio, pfc["enabled"], pfc.get("buffer", []),
-               int(cable) if cable and cable.isdigit() else None, tcs, fields.get("DCBX mode"))
+               int(cable) if cable and cable.isdecimal() else None, tcs, fields.get("DCBX mode"))

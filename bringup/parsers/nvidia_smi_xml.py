@@ -93,7 +93,7 @@ def _mib(node: ET.Element, path: str) -> int | None:
     if value is None:
         return None
     number, _, unit = value.partition(" ")
-    if unit != "MiB" or not number.isdigit():
+    if unit != "MiB" or not number.isdecimal():
         raise ParseError(f"<{path}> is not a size in MiB: {value!r}")
     return int(number)
 
@@ -130,6 +130,6 @@ def parse(text: str) -> SmiReport:
             bar1_total_mib=_mib(gpu, "bar1_memory_usage/total"),
         ))
     attached = _text(root, "attached_gpus")
-    if attached is not None and attached.isdigit() and int(attached) != len(gpus):
+    if attached is not None and attached.isdecimal() and int(attached) != len(gpus):
         raise ParseError(f"<attached_gpus> says {attached} but the report holds {len(gpus)} <gpu> elements")
     return SmiReport(driver, _text(root, "cuda_version"), gpus)

@@ -34,7 +34,7 @@ def parse(text: str) -> dict[str, Module]:
         if not line.strip():
             continue
         fields = line.split()
-        if len(fields) < 6 or not fields[1].isdigit() or fields[4] not in _STATES:
+        if len(fields) < 6 or not fields[1].isdecimal() or fields[4] not in _STATES:
             raise ParseError(f"line {number} is not a /proc/modules entry: {line.strip()!r}")
         users = tuple(u for u in fields[3].split(",") if u and u != "-")
         modules[fields[0]] = Module(fields[0], int(fields[1]), users, fields[4])

@@ -40,7 +40,7 @@ def parse(text: str) -> dict[tuple[str, int], CmDefaults]:
     found = {}
     for (dev, port), values in attrs.items():
         tos = values.get("default_roce_tos")
-        if tos is not None and not tos.isdigit():
+        if tos is not None and not tos.isdecimal():
             raise ParseError(f"{dev} port {port}: default_roce_tos {tos!r} is not a number")
         found[(dev, port)] = CmDefaults(dev, port, values.get("default_roce_mode"), int(tos) if tos else None)
     return found

@@ -28,9 +28,12 @@ def parse(text: str) -> list[Gid]:
         if not words or words[0] in ("DEV", "---"):
             continue
         if words[0].startswith("n_gids_found="):
-            total = int(words[0].split("=", 1)[1])
+            count = words[0].split("=", 1)[1]
+            if len(words) != 1 or not count.isdecimal():
+                raise ParseError(f"line {number}: n_gids_found is not a count: {raw.strip()[:120]!r}")
+            total = int(count)
             continue
-        if len(words) not in (6, 7) or not words[1].isdigit() or not words[2].isdigit() \
+        if len(words) not in (6, 7) or not words[1].isdecimal() or not words[2].isdecimal() \
                 or words[-2] not in ("v1", "v2"):
             raise ParseError(f"line {number} is not a `show_gids` row: {raw.strip()[:120]!r}")
         kind = "RoCE v2" if words[-2] == "v2" else "IB/RoCE v1"

@@ -15,6 +15,6 @@ def parse(text: str) -> int | None:
         raise ParseError(f"expected one line, got {len(values)}: {values[:3]}")
     if values[0] == "unlimited":
         return None
-    if not values[0].isdigit():
+    if not values[0].isdecimal():
         raise ParseError(f"not a number of KiB nor 'unlimited': {values[0]!r}")
     return int(values[0])

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pydantic
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bringup.designs import DESIGN_BY_ID
 
@@ -31,6 +31,14 @@ Tool = Literal["nccl-tests", "osu", "perftest", "iperf3", "netpipe"]
 Scope = Literal["node", "node-pair", "rail-pair", "all-nodes"]
 # An argv word a benchmark takes: options and their values, never anything a shell would interpret.
 _WORD = re.compile(r"^[A-Za-z0-9_.,:=/+-]+$")
+
+
+def parse_size(text: str) -> int:
+    """nccl-tests' size syntax (``-b 8``, ``-e 8G``: K/M/G are powers of 1024, src/common.cu parsesize)."""
+    match = re.fullmatch(r"(\d+)([KMG]?)", text.strip().upper())
+    if not match:
+        raise ValueError(f"size {text!r}: a number with an optional K, M or G")
+    return int(match.group(1)) * 1024 ** " KMG".index(match.group(2) or " ")
 
 
 class CatalogueError(ValueError):
@@ -70,14 +78,14 @@ class Case(_Strict):
             return value
         unknown = [d for d in value if d not in DESIGN_BY_ID]
         if unknown or not value:
-            raise ValueError(f"designs: D1..D5 or 'all', got {list(value)}")
+            raise ValueError(f"D1..D5 or 'all', got {list(value)}")
         return tuple(value)
 
     @field_validator("ranks_per_node")
     @classmethod
     def _positive(cls, value):
         if isinstance(value, int) and value < 1:
-            raise ValueError("ranks_per_node: 'gpus' or a positive number")
+            raise ValueError("'gpus' or a positive number")
         return value
 
     @field_validator("args")
@@ -85,7 +93,7 @@ class Case(_Strict):
     def _words(cls, value):
         bad = [a for a in value if not _WORD.match(a)]
         if bad:
-            raise ValueError(f"args: plain option words only (letters, digits, _.,:=/+-), got {bad}")
+            raise ValueError(f"plain option words only (letters, digits, _.,:=/+-), got {bad}")
         return value
 
     @field_validator("env")
@@ -94,15 +102,32 @@ class Case(_Strict):
         bad = [k for k in value if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", k)]
         bad += [f"{k}={v}" for k, v in value.items() if not _WORD.match(str(v))]
         if bad:
-            raise ValueError(f"env: NAME: value pairs of plain words, got {bad}")
+            raise ValueError(f"NAME: value pairs of plain words, got {bad}")
         return value
 
     @field_validator("judged_sizes")
     @classmethod
     def _sizes(cls, value):
         if any(s < 0 for s in value):
-            raise ValueError(f"judged_sizes: byte counts >= 0, got {list(value)}")
+            raise ValueError(f"byte counts >= 0, got {list(value)}")
         return value
+
+    @model_validator(mode="after")
+    def _valid_measurement(self) -> "Case":
+        """nccl-tests: layers.md §4 "Measure -n >= 20 -w >= 5"; each judged size inside -b..-e."""
+        if self.tool != "nccl-tests":
+            return self
+        opts = dict(zip(self.args[::2], self.args[1::2])) if len(self.args) % 2 == 0 else {}
+        for flag, least in (("-n", 20), ("-w", 5)):
+            got = opts.get(flag)
+            if got is None or not got.isdigit() or int(got) < least:
+                raise ValueError(f"args: {flag} {got or '(missing)'}: a valid nccl-tests measurement needs "
+                                 f"{flag} >= {least} (layers.md §4)")
+        low, high = (parse_size(opts.get(f, "0")) for f in ("-b", "-e"))
+        outside = [s for s in self.judged_sizes if not low <= s <= high]
+        if outside:
+            raise ValueError(f"judged_sizes: {outside} outside the measured -b {opts.get('-b')} .. -e {opts.get('-e')}")
+        return self
 
     def applies_to(self, design_id: str) -> bool:
         return self.designs == "all" or design_id in self.designs

@@ -20,6 +20,7 @@ from typing import Callable
 
 from bringup.inventory import Node
 from bringup.probe.batch import CommandResult
+from bringup.probe.paths import contained, probe_folder
 from bringup.probe.transport import NodeUnreachable, ProbeSessionFailed, Transport
 from bringup.probes import Probe, plan_for
 
@@ -113,11 +114,11 @@ class Prober:
         wait and read its recording. A node never runs a layer (or its benchmarks) twice in one run."""
         if self.record_dir is None:
             return self._run(node, layer, plan)
-        folder = self.record_dir / "probes" / node.name
+        folder = probe_folder(self.record_dir, node.name)
         folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / f".l{layer:02d}.lock", "w") as lock:
+        with open(contained(folder, f".l{layer:02d}.lock", node=node.name), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            recorded = folder / f"l{layer:02d}.json"
+            recorded = contained(folder, f"l{layer:02d}.json", node=node.name)
             if recorded.exists():
                 return self._load(recorded, node, layer, plan)
             return self._run(node, layer, plan)
@@ -163,7 +164,7 @@ class Prober:
                 started: float) -> None:
         if self.record_dir is None:
             return
-        folder = self.record_dir / "probes" / node.name
+        folder = probe_folder(self.record_dir, node.name)
         folder.mkdir(parents=True, exist_ok=True)
         record = {
             "node": node.name,

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from bringup.inventory import load_inventory
+from bringup.probe.paths import contained, probe_folder
 from bringup.probes import kubeapi, plan_for, registered_layers
 
 
@@ -21,11 +22,11 @@ class MissingCapture(LookupError):
 
 
 def _read(root: Path, node: str, key: str) -> tuple[str, str, int] | None:
-    for folder in (root / node, root / "common"):
-        out = folder / f"{key}.out"
+    for folder in (contained(root, node, node=node), root / "common"):
+        out = contained(folder, f"{key}.out", node=node)
         if out.exists():
-            err = folder / f"{key}.err"
-            rc = folder / f"{key}.rc"
+            err = contained(folder, f"{key}.err", node=node)
+            rc = contained(folder, f"{key}.rc", node=node)
             return (out.read_text(), err.read_text() if err.exists() else "",
                     int(rc.read_text().strip()) if rc.exists() else 0)
     return None
@@ -41,7 +42,7 @@ def assemble(inventory: Path, captures: Path, target: Path, layers: list[int] | 
     if kubectl is not None:  # the cluster API's answers, recorded where kubectl ran (kubectl@<host>/)
         subjects.append(kubectl)
     for node in subjects:
-        folder = target / "probes" / node.name
+        folder = probe_folder(target, node.name)
         folder.mkdir(parents=True, exist_ok=True)
         for layer in layers or registered_layers():
             if node is kubectl:
@@ -60,7 +61,7 @@ def assemble(inventory: Path, captures: Path, target: Path, layers: list[int] | 
                 results.append({"command": probe.command, "rc": rc, "stdout": stdout, "stderr": stderr})
             record = {"node": node.name, "layer": layer, "error": None,
                       "keys": {p.key: p.command for p in plan}, "results": results}
-            (folder / f"l{layer:02d}.json").write_text(json.dumps(record, indent=1))
+            contained(folder, f"l{layer:02d}.json", node=node.name).write_text(json.dumps(record, indent=1))
     if missing and strict:
         raise MissingCapture(f"no capture in {captures} for: {', '.join(missing)}")
     shutil.copytree(inventory, target / "inventory", dirs_exist_ok=True)

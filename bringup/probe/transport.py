@@ -14,6 +14,7 @@ from typing import Protocol
 
 from bringup.inventory import Node
 from bringup.probe.batch import BatchError, CommandResult, build_script, parse_output
+from bringup.probe.paths import contained, probe_folder
 
 # Fail fast instead of prompting; notice a dead peer within ~15 s. Host-key checking is left as configured
 # (StrictHostKeyChecking stays at ssh's default or the inventory's value).
@@ -105,9 +106,9 @@ class ReplayTransport:
         self.node = node
         self.by_layer: dict[int, dict[str, CommandResult]] = {}
         self.error: str | None = None
-        self.source = Path(run_dir) / "probes" / node.name
+        self.source = probe_folder(run_dir, node.name)
         for path in sorted(self.source.glob("l*.json")):
-            data = json.loads(path.read_text())
+            data = json.loads(contained(self.source, path.name, node=node.name).read_text())
             if data.get("error"):
                 self.error = data["error"]
             recorded = {r.command: r for r in map(CommandResult.from_json, data.get("results", []))}

@@ -509,3 +509,22 @@ def launch(case: Case, nodes: list["Node"], *, rail: str | None = None, image: s
     if kind == "srun":
         return srun_launch(case, nodes, rail=rail, catalogue=catalogue)
     return mpijob_launch(case, nodes, rail=rail, image=image, catalogue=catalogue)
+
+
+def skip_reason(case: Case, nodes: list["Node"], *, image: str | None = None) -> str | None:
+    """Why ``case`` cannot be launched on ``nodes``: the catalogue's reasons (GPUs, RDMA, lab, node count),
+    then the launcher's own (the ssh mesh a pair needs, the image an MPIJob needs); None when it can."""
+    from bringup.bench.catalogue import skip_reason as catalogue_reason
+    from bringup.probes.traffic import enabled as mesh
+
+    reason = catalogue_reason(case, nodes)
+    if reason:
+        return reason
+    kind = launcher_kind(case, nodes)
+    if kind == "pair" and not all(mesh(n) for n in nodes):
+        first = nodes[0]
+        return (f"{case.id} starts its server over ssh; {first.design.id} ({first.design.slug}) does not require "
+                f"the ssh mesh: declare bringup_expect.traffic_checks: true")
+    if kind == "mpijob" and not (image or _mpi(nodes[0]).get("image")):
+        return f"{case.id} runs as an MPIJob; bringup_mpi.image (the container holding {case.tool}) is not declared"
+    return None

@@ -93,6 +93,9 @@ _MODULES = (
     "kubectl_nodestates",
     "kubectl_policies",
     "kubectl_poolconfigs",
+    # benchmarks (issue 10): nccl-tests result tables, OSU micro-benchmarks
+    "nccl_tests",
+    "osu",
 )
 
 

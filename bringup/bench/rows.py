@@ -1,0 +1,89 @@
+"""Parser results -> the long "results rows" table every benchmark becomes (notes: bench_contract.md).
+
+One row per measured figure: nccl-tests gives ``busbw``/``algbw`` (out-of-place) and ``busbw_inplace``/
+``algbw_inplace`` per size in GB/s (1e9 B/s, as nccl-tests prints); OSU gives ``latency`` (us) or ``bandwidth``
+(MB/s, 1e6 B/s) per size. A row is ``valid=False`` with its reason when the measurement must fail whatever
+its value: ``#wrong`` non-zero in that half, ``Out of bounds values`` FAILED, an OSU ``Validation`` of
+``Fail``, or a table the parser returned incomplete (``parse(..., partial=True)``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bringup.parsers import nccl_tests, osu
+
+COLUMNS = ["case", "benchmark", "op", "size", "nodes", "gpus_per_node", "algo", "buffer", "metric", "value", "unit",
+           "subject", "valid", "invalid_reason"]
+_DTYPES = {"size": "int64", "nodes": "int64", "gpus_per_node": "int64", "value": "float64", "valid": "bool"}
+
+
+def _frame(records: dict[str, list], fixed: dict[str, object]) -> pd.DataFrame:
+    n = len(records["size"])
+    data = {c: records[c] if c in records else [fixed[c]] * n for c in COLUMNS}
+    return pd.DataFrame(data, columns=COLUMNS).astype(_DTYPES)
+
+
+def _nccl_reason(result: nccl_tests.Result, m: nccl_tests.Measure, half: str) -> str:
+    reasons = []
+    if m.wrong:
+        reasons.append(f"#wrong {m.wrong:g} {half}")
+    if result.out_of_bounds_ok is False:
+        reasons.append(f"Out of bounds values {result.out_of_bounds} FAILED")
+    if not result.complete:
+        reasons.append(f"incomplete table: {result.cause}")
+    return "; ".join(reasons)
+
+
+def nccl_rows(result: nccl_tests.Result, *, case: str, subject: str, op: str | None = None,
+              nodes: int | None = None, gpus_per_node: int | None = None, algo: str = "") -> pd.DataFrame:
+    """``op`` defaults to the binary the output names; ``nodes``/``gpus_per_node`` to the rank table's hosts."""
+    op = op or result.op
+    if not op:
+        raise ValueError(f"{case}: the nccl-tests output names no collective (old layout); pass op=")
+    if nodes is None or gpus_per_node is None:
+        hosts = [r.host for r in result.ranks]
+        if not hosts or result.ranks_elided:
+            raise ValueError(f"{case}: the rank table is missing or elided; pass nodes= and gpus_per_node=")
+        nodes = len(set(hosts)) if nodes is None else nodes
+        gpus_per_node = max(hosts.count(h) for h in set(hosts)) if gpus_per_node is None else gpus_per_node
+    records: dict[str, list] = {"size": [], "metric": [], "value": [], "valid": [], "invalid_reason": []}
+    for row in result.rows:
+        for m, half, suffix in ((row.out_of_place, "out-of-place", ""), (row.in_place, "in-place", "_inplace")):
+            if m is None:
+                continue
+            reason = _nccl_reason(result, m, half)
+            for metric, value in (("busbw", m.busbw), ("algbw", m.algbw)):
+                records["size"].append(row.size)
+                records["metric"].append(metric + suffix)
+                records["value"].append(value)
+                records["valid"].append(not reason)
+                records["invalid_reason"].append(reason)
+    return _frame(records, {"case": case, "benchmark": "nccl-tests", "op": op, "nodes": nodes,
+                            "gpus_per_node": gpus_per_node, "algo": algo, "buffer": "", "unit": "GB/s",
+                            "subject": subject})
+
+
+def osu_rows(result: osu.Report, *, case: str, subject: str, op: str | None = None, nodes: int = 2,
+             gpus_per_node: int = 0, buffer: str | None = None) -> pd.DataFrame:
+    """``buffer`` defaults to what the header says (``host`` for a build without accelerator support)."""
+    records: dict[str, list] = {"size": [], "metric": [], "value": [], "unit": [], "valid": [],
+                                "invalid_reason": []}
+    incomplete = "" if result.complete else f"incomplete table: {result.cause}"
+    for row in result.rows:
+        if row.bandwidth_mbs is not None:
+            metric, value, unit = "bandwidth", row.bandwidth_mbs, "MB/s"
+        elif row.latency_us is not None:
+            metric, value, unit = "latency", row.latency_us, "us"
+        else:
+            continue
+        reason = "; ".join(r for r in ("Validation Fail" if row.validation == "Fail" else "", incomplete) if r)
+        records["size"].append(row.size)
+        records["metric"].append(metric)
+        records["value"].append(value)
+        records["unit"].append(unit)
+        records["valid"].append(not reason)
+        records["invalid_reason"].append(reason)
+    return _frame(records, {"case": case, "benchmark": "osu", "op": op or result.op, "nodes": nodes,
+                            "gpus_per_node": gpus_per_node, "algo": "",
+                            "buffer": result.buffer if buffer is None else buffer, "subject": subject})

@@ -1,0 +1,172 @@
+"""Judge results rows against baselines: one pandas merge on the key columns, then column arithmetic.
+
+No Python loop over rows: a run of 1440 ranks x every size x every metric is judged in one pass
+(benchmarks/judge_baselines.py measures it). Outcomes, as bench_contract.md fixes them:
+
+- ``fail``: the row is not a valid measurement (``#wrong != 0``, Out of bounds FAILED, incomplete table;
+  its ``invalid_reason`` is the message), the result's unit is not the baseline's, or the value lies outside
+  ``value * (1 - lower)`` .. ``value * (1 + upper)``;
+- ``warn``: inside the fail band but outside the warn band (``value * (1 -/+ warn)``) on a side that has a
+  limit: recorded, not a failure (style.md 9);
+- ``pass``;
+- ``no-baseline``: no baseline has the row's key; ``strict=True`` (``--strict-baselines``) makes it ``fail``.
+
+Messages name the figure, the limit and where the limit is written::
+
+    all_reduce 8 GiB busbw 338.2 GB/s is 7.9% under 367 GB/s (lower -5%, baselines/h100-8x400g/nccl.yaml:12)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bringup.bench.baselines import KEY, format_size
+
+RESULT_COLUMNS = ["case", "benchmark", "op", "size", "nodes", "gpus_per_node", "algo", "buffer", "metric", "value",
+                  "unit", "subject", "valid", "invalid_reason"]
+VERDICT_COLUMNS = ["outcome", "reference", "limit", "delta_pct", "pct_of_physical", "baseline_file", "baseline_line",
+                   "message"]
+
+
+def normalize_results(results: pd.DataFrame) -> pd.DataFrame:
+    """Contract dtypes whatever the source (a CSV read back turns "" into NaN and bools into strings)."""
+    missing = [c for c in RESULT_COLUMNS if c not in results.columns]
+    if missing:
+        raise ValueError(f"results rows lack the contract columns {', '.join(missing)}")
+    out = results.copy(deep=False)
+    for col in ("algo", "buffer", "invalid_reason"):   # the columns a CSV leaves blank
+        if out[col].dtype not in (object, "str") or out[col].hasnans:
+            out[col] = out[col].fillna("").astype(str)
+    for col in ("size", "nodes", "gpus_per_node"):
+        out[col] = out[col].astype("int64")
+    out["value"] = out["value"].astype("float64")
+    valid = out["valid"]
+    if valid.dtype != bool:
+        valid = valid.astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
+    out["valid"] = valid
+    return out
+
+
+def judge(results: pd.DataFrame, baselines: pd.DataFrame, strict: bool = False) -> pd.DataFrame:
+    """Results rows (bench_contract.md) + the baselines frame -> the same rows with VERDICT_COLUMNS added."""
+    r = normalize_results(results)
+    # Rows are numbered by their distinct key (+ unit), the distinct keys are merged with the baselines (the
+    # pandas merge on the key columns), and each row takes its baseline by that number: the same left join
+    # as merging every row, and the messages can be built per distinct key instead of per row.
+    grouped = r.groupby(KEY + ["unit"], sort=False, dropna=False)
+    g = grouped.ngroup().to_numpy()
+    first = pd.Series(g).drop_duplicates()            # groups are numbered in order of first appearance
+    keys = r.iloc[first.index.to_numpy()][KEY + ["unit"]].reset_index(drop=True)
+    table = keys.merge(baselines[KEY + _BASELINE_FIELDS].rename(columns=_RENAMED), on=KEY, how="left",
+                       validate="many_to_one", sort=False)
+    table["unit_mismatch"] = table["baseline_unit"].notna() & (table["unit"] != table["baseline_unit"])
+
+    def per_row(col: str) -> np.ndarray:
+        return table[col].to_numpy()[g]
+
+    v = r["value"].to_numpy()
+    ref, lower, upper, warn = per_row("reference"), per_row("lower"), per_row("upper"), per_row("warn")
+    has = ~np.isnan(ref)
+    with np.errstate(invalid="ignore"):
+        low_limit, high_limit = ref * (1 - lower), ref * (1 + upper)
+        below, above = v < low_limit, v > high_limit          # NaN limit (no limit on that side): False
+        w = np.nan_to_num(warn)
+        warned = (w > 0) & ((~np.isnan(lower) & (v < ref * (1 - w))) | (~np.isnan(upper) & (v > ref * (1 + w))))
+    invalid = ~r["valid"].to_numpy()
+    unit_bad = per_row("unit_mismatch").astype(bool)
+    failed = invalid | unit_bad | below | above
+    outcome = _OUTCOMES[np.select([failed, ~has & strict, ~has, warned], [2, 2, 3, 1], 0)]
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        delta = (v - ref) / ref * 100
+        physical = v / per_row("physical") * 100
+    kind = np.select([invalid, unit_bad, ~has, warned & ~failed], [_INVALID, _UNIT, _MISSING, _WARN], _JUDGED)
+    verdict = {
+        "outcome": pd.Series(outcome, index=r.index, dtype=object),
+        "reference": ref,
+        "limit": np.where(above | (np.isnan(lower) & ~below), high_limit, low_limit),
+        "delta_pct": delta,
+        "pct_of_physical": physical,
+        # object, not pandas' str dtype: a million strings are not re-checked one by one on the way in
+        "baseline_file": pd.Series(per_row("baseline_file"), index=r.index, dtype=object),
+        "baseline_line": pd.array(per_row("baseline_line"), dtype="Int64"),
+        "message": pd.Series(_messages(table, g, kind, v, delta, r["invalid_reason"], strict), index=r.index,
+                             dtype=object),
+    }
+    return r[RESULT_COLUMNS].assign(**verdict)
+
+
+_OUTCOMES = np.array(["pass", "warn", "fail", "no-baseline"], dtype=object)
+_BASELINE_FIELDS = ["value", "unit", "lower", "upper", "warn", "physical", "file", "line"]
+_RENAMED = {"value": "reference", "unit": "baseline_unit", "file": "baseline_file", "line": "baseline_line"}
+_JUDGED, _WARN, _MISSING, _UNIT, _INVALID = range(5)   # message kinds, in the order their texts differ
+_EMPTY = '""'
+
+
+
+def _fmt_number(x: float) -> str:
+    # 1 decimal for large figures (338.2 GB/s, 46123.4 MB/s), 3 significant digits below 10 (1.73 us, 0.152 Gb/s)
+    return f"{x:.1f}".removesuffix(".0") if abs(x) >= 10 else f"{x:.3g}"
+
+
+def _round_for_display(v: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        digits = np.where(np.abs(v) >= 10, 1, 2 - np.floor(np.log10(np.abs(v))))
+        scale = 10.0 ** np.nan_to_num(digits, posinf=0, neginf=0)
+    return np.round(v * scale) / scale
+
+
+def _g(x: float) -> str:
+    return f"{x:g}"
+
+
+def _texts(t, kind: int, over: bool, strict: bool) -> tuple[str, str, str]:
+    """(before the value, between value and percentage, after the percentage) for one distinct key + case."""
+    head = f"{t.op} {format_size(int(t.size))} {t.metric} "
+    where = "" if pd.isna(t.baseline_line) else f"{t.baseline_file}:{int(t.baseline_line)}"
+    if kind == _INVALID:
+        return head, f" {t.unit} is not a valid measurement: ", ""
+    if kind == _MISSING:
+        key = (f"{t.benchmark} {t.op} {format_size(int(t.size))} nodes={t.nodes} gpus_per_node={t.gpus_per_node}"
+               f" algo={t.algo or _EMPTY} buffer={t.buffer or _EMPTY} {t.metric}")
+        return head, f" {t.unit}: no baseline for {key}" + (" (strict baselines)" if strict else ""), ""
+    if kind == _UNIT:
+        return head, f" {t.unit}: unit mismatch, the baseline is in {t.baseline_unit} ({where})", ""
+    # The side the figure leans to names its tolerance; a side without a limit names the other one.
+    low_side = pd.isna(t.upper) or (not over and not pd.isna(t.lower))
+    tol = f"lower -{_g(t.lower * 100)}%" if low_side else f"upper +{_g(t.upper * 100)}%"
+    band = f", within the warn band (warn {'+' if over else '-'}{_g(t.warn * 100)}%, " if kind == _WARN else " ("
+    return head, f" {t.unit} is ", f"% {'over' if over else 'under'} {_g(t.reference)} {t.baseline_unit}{band}{tol}, {where})"
+
+
+def _messages(table: pd.DataFrame, g: np.ndarray, kind: np.ndarray, v: np.ndarray, delta: np.ndarray,
+              reasons: pd.Series, strict: bool) -> np.ndarray:
+    """One message per row, formatted once per distinct (key, case, displayed value, displayed percentage).
+
+    A run repeats few figures at display precision, so this is far fewer f-strings than rows; the rows then
+    take their message by number (numpy), and only invalid rows append their own reason.
+    """
+    shown = kind <= _WARN
+    over = (delta >= 0) & shown
+    combo, combos = pd.factorize(g.astype(np.int64) * 16 + kind * 2 + over)
+    value = _round_for_display(v)
+    vcode, _ = pd.factorize(value, use_na_sentinel=False)
+    pct = np.where(shown, np.round(np.abs(delta), 1), -1.0)
+    pcode, _ = pd.factorize(pct, use_na_sentinel=False)
+    # Two steps keep the combined numbers below n * n, far inside int64.
+    step, _ = pd.factorize(combo.astype(np.int64) * (vcode.max(initial=0) + 1) + vcode)
+    code, _ = pd.factorize(step.astype(np.int64) * (pcode.max(initial=0) + 1) + pcode)
+    firsts = pd.Series(code).drop_duplicates().index.to_numpy()   # numbered in order of first appearance
+
+    rows = list(table.itertuples(index=False))
+    parts = [_texts(rows[c // 16], (c % 16) // 2, bool(c % 2), strict) for c in combos]
+    texts = []
+    for i in firsts:
+        head, mid, tail = parts[combo[i]]
+        texts.append(f"{head}{_fmt_number(value[i])}{mid}{f'{pct[i]:.1f}' if shown[i] else ''}{tail}")
+    message = np.array(texts, dtype=object)[code]
+    invalid = kind == _INVALID
+    if invalid.any():
+        message[invalid] = message[invalid] + reasons.to_numpy(dtype=object)[invalid]
+    return message

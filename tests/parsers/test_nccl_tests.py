@@ -1,0 +1,222 @@
+"""nccl-tests result tables: exact values from the fixtures (tests/fixtures/nccl_tests/README.md)."""
+
+from pathlib import Path
+
+import pytest
+
+from bringup.parsers import ParseError, nccl_tests
+
+try:
+    from hypothesis import HealthCheck, given, settings, strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a test extra
+    given = None
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "nccl_tests"
+COLLECTIVES = ["all_reduce", "all_gather", "reduce_scatter", "alltoall", "broadcast", "reduce", "sendrecv", "gather",
+               "scatter", "hypercube"]
+
+
+def _read(name):
+    return (FIX / name).read_bytes().decode()
+
+
+def test_real_gh200_capture_wrong_counts_and_missing_footer():
+    text = _read("gh200_wrong_2.17.9.txt")
+    with pytest.raises(ParseError, match="incomplete: the table stops before its 'Out of bounds values'"):
+        nccl_tests.parse(text)
+    result = nccl_tests.parse(text, partial=True)
+    assert (result.version, result.nccl_headers, result.nccl_library, result.op) == ("2.17.9", 22902, 22902,
+                                                                                    "all_reduce")
+    assert result.header == nccl_tests.Header(1, 1, 1, 134217728, 2, "factor", 1, 20, 1, 1, 0, None)
+    assert result.ranks[12] == nccl_tests.Rank(12, 0, 93770, "gpu-1-51", 0, "0009:01:00", "NVIDIA GH200 120GB")
+    assert len(result.ranks) == 16 and len(result.rows) == 28 and result.complete is False
+    row = next(r for r in result.rows if r.size == 4194304)
+    assert (row.count, row.type, row.redop, row.root) == (4194304, "int8", "sum", -1)
+    assert row.out_of_place == nccl_tests.Measure(9489.31, 0.44, 0.83, wrong=96817.0)
+    assert row.in_place == nccl_tests.Measure(10542.7, 0.40, 0.75, wrong=124342.0)
+
+
+def test_real_gb200_excerpt_overflowing_time_and_footer():
+    result = nccl_tests.parse(_read("gb200_nvl72_excerpt.txt"))
+    assert result.ranks == [nccl_tests.Rank(71, 0, 14840, "slurm-gb200-207-171", 3, "0x01", "NVIDIA Graphics Device")]
+    row = next(r for r in result.rows if r.size == 4294967296)
+    assert row.out_of_place == nccl_tests.Measure(10094.0, 425.49, 839.16, wrong=0.0)  # "%7.0f" past 10 ms
+    assert (result.out_of_bounds, result.out_of_bounds_ok, result.avg_busbw, result.avg_busbw_verdict) == (
+        0, True, 745.53, None)
+    assert result.complete and result.op is None  # the excerpt starts after "# Collective test starting"
+
+
+@pytest.mark.parametrize("op", COLLECTIVES)
+def test_every_collective_binary(op):
+    result = nccl_tests.parse(_read(f"{op}_2node.txt"))
+    assert result.op == op and result.complete and len(result.ranks) == 16
+    last = result.rows[-1]
+    assert last.redop == ("sum" if op in ("all_reduce", "reduce_scatter", "reduce", "sendrecv") else "none")
+    assert last.root == (0 if op in ("broadcast", "reduce", "gather", "scatter") else -1)
+    assert last.out_of_place.busbw > 340 and last.in_place.busbw > 340
+
+
+def test_all_reduce_exact_row_and_footer():
+    result = nccl_tests.parse(_read("all_reduce_2node.txt"))
+    last = result.rows[-1]
+    assert (last.size, last.count) == (8589934592, 2147483648)
+    assert last.out_of_place == nccl_tests.Measure(44759.2, 191.91, 359.84, wrong=0.0)
+    assert last.in_place == nccl_tests.Measure(45211.2, 190.00, 356.24, wrong=0.0)
+    assert (result.out_of_bounds, result.avg_busbw) == (0, 134.44)
+
+
+def test_size_zero_row_of_all_gather():
+    first = nccl_tests.parse(_read("all_gather_2node.txt")).rows[0]
+    assert (first.size, first.count, first.out_of_place.algbw) == (0, 0, 0.0)
+
+
+def test_sendrecv_without_validation_reads_na_as_none():
+    result = nccl_tests.parse(_read("sendrecv_2node.txt"))
+    assert result.header.validation == 0
+    assert {r.in_place.wrong for r in result.rows} == {None}
+
+
+def test_wrong_count_printed_with_g_overflows_its_column():
+    result = nccl_tests.parse(_read("all_reduce_wrong_overflow.txt"))
+    row = next(r for r in result.rows if r.size == 33554432)
+    assert (row.out_of_place.wrong, row.in_place.wrong) == (4194300.0, 2097150.0)  # "%6g": 4.1943e+06
+    assert row.out_of_place.busbw == 323.03
+    assert (result.out_of_bounds, result.out_of_bounds_ok) == (3, False)
+
+
+def test_old_layout_without_root_and_with_error_column():
+    result = nccl_tests.parse(_read("all_reduce_old_error_layout.txt"))
+    assert result.layout == "error" and result.version is None and result.op is None
+    assert result.header.agg_iters is None and result.header.validation == 1
+    assert result.ranks[3] == nccl_tests.Rank(3, None, 1823, "dgx01", 3, "0x5d", "Tesla V100-SXM2-32GB")
+    row = result.rows[-1]
+    assert (row.size, row.root) == (134217728, None)
+    assert row.out_of_place == nccl_tests.Measure(1826.8, 73.47, 128.58, error=1e-07)
+
+
+def test_srun_labels_and_nccl_lines_inside_the_table():
+    result = nccl_tests.parse(_read("all_reduce_srun_l.txt"))
+    plain = nccl_tests.parse(_read("all_reduce_2node.txt").replace("maxBytes 8589934592", "maxBytes 134217728"),
+                             partial=True)
+    assert result.rows == plain.rows[:len(result.rows)] and len(result.rows) == 25
+    assert result.warnings[0].startswith("NET/IB : Got completion from peer 10.0.0.1<52311> with status=12")
+
+
+def test_mpirun_tag_output_prefix_and_crlf():
+    result = nccl_tests.parse(_read("all_reduce_tag_output.txt"))
+    srun = nccl_tests.parse(_read("all_reduce_srun_l.txt"))
+    assert result.rows == srun.rows and result.ranks == srun.ranks and result.avg_busbw == 81.1356
+
+
+def test_prefix_with_leading_blanks_as_quoted_in_logs():
+    text = "".join(f"        [1,0]<stdout>:{line}\n" for line in _read("gb200_nvl72_excerpt.txt").splitlines())
+    assert nccl_tests.parse(text).rows == nccl_tests.parse(_read("gb200_nvl72_excerpt.txt")).rows
+
+
+def test_four_digit_rank_counts_and_elided_device_lines():
+    lines = ["#  Rank %2d Group  0 Pid %6d on %10s device %2d [0000:18:00] NVIDIA H100 80GB HBM3" % (
+        r, 5000 + r, f"node{r // 8:03d}", r % 8) for r in range(1440)]
+    lines.insert(9, "#  Rank  9 Group  0 Pid   5009 on     node001 dev...")
+    text = "\n".join(lines) + "\n" + _read("gb200_nvl72_excerpt.txt").split("\n", 1)[1]
+    result = nccl_tests.parse(text)
+    assert result.ranks[-1] == nccl_tests.Rank(1439, 0, 6439, "node179", 7, "0000:18:00", "NVIDIA H100 80GB HBM3")
+    assert result.ranks_elided and len(result.ranks) == 1440
+
+
+def test_json_output():
+    result = nccl_tests.parse(_read("all_reduce_json.json"))
+    assert (result.layout, result.op, result.nccl_library, result.complete) == ("json", "all_reduce", 22903, True)
+    assert result.header == nccl_tests.Header(1, 1, 8, 1024, 2, "factor", 5, 20, 1, 1, 0)
+    assert result.ranks[9] == nccl_tests.Rank(9, 0, 40009, "node02", 1, "0000:2a:00", "NVIDIA H100 80GB HBM3")
+    row = result.rows[-1]
+    assert (row.size, row.count, row.root) == (1024, 256, -1)
+    assert row.out_of_place == nccl_tests.Measure(20.005333, 0.051186, 0.095974, wrong=0.0)
+    assert (result.out_of_bounds_ok, result.avg_busbw, result.avg_busbw_verdict) == (True, 0.0123, None)
+
+
+def test_cut_json_is_an_error():
+    with pytest.raises(ParseError, match="not valid JSON"):
+        nccl_tests.parse(_read("all_reduce_json.json")[:-200])
+
+
+def test_nccl_failure_is_an_error_quoting_the_cause():
+    with pytest.raises(ParseError, match=r"no result rows: node02: Test NCCL failure common.cu:1279 'unhandled "
+                                         r"system error .*Network is unreachable"):
+        nccl_tests.parse(_read("aborted_nccl_failure.txt"))
+
+
+def test_not_enough_slots_is_an_error_quoting_mpirun():
+    with pytest.raises(ParseError, match="There are not enough slots available in the system to satisfy the 16"):
+        nccl_tests.parse(_read("aborted_not_enough_slots.txt"))
+
+
+def test_killed_run_is_incomplete_never_silent():
+    text = _read("all_reduce_killed.txt")
+    with pytest.raises(ParseError, match=r"incomplete: .*\(last size 134217728\)"):
+        nccl_tests.parse(text)
+    result = nccl_tests.parse(text, partial=True)
+    assert (result.complete, len(result.rows), result.out_of_bounds) == (False, 25, None)
+
+
+def test_abort_after_rows_is_incomplete_with_the_cause():
+    text = _read("all_reduce_killed.txt") + "node01: Test NCCL failure common.cu:1279 'remote process exited'\n"
+    with pytest.raises(ParseError, match="incomplete: node01: Test NCCL failure common.cu:1279"):
+        nccl_tests.parse(text)
+
+
+def test_row_cut_mid_way_is_dropped_not_shortened():
+    text = _read("all_reduce_2node.txt")
+    cut = text[:text.index("359.84") + 4]  # "...  359.8" of the last row, no newline
+    result = nccl_tests.parse(cut, partial=True)
+    assert result.rows[-1].size == 4294967296 and not result.complete
+    assert "output cut mid-line" in result.cause
+
+
+def test_row_missing_columns_inside_the_table_is_an_error():
+    text = _read("all_reduce_2node.txt").replace("      0    20.00    0.00    0.00       0\n", "\n", 1)
+    with pytest.raises(ParseError, match=r"line 26: not a nccl-tests result row"):
+        nccl_tests.parse(text)
+
+
+def test_garbled_number_is_an_error():
+    text = _read("all_reduce_2node.txt").replace("359.84", "35x.84")
+    with pytest.raises(ParseError, match="not a nccl-tests result row"):
+        nccl_tests.parse(text)
+
+
+def test_unreadable_device_line_is_an_error():
+    text = _read("all_reduce_2node.txt").replace("Pid  40003 on", "Pid  4000x on")
+    with pytest.raises(ParseError, match="unreadable nccl-tests device line"):
+        nccl_tests.parse(text)
+
+
+def test_not_nccl_tests_output():
+    with pytest.raises(ParseError, match="no result rows: no nccl-tests result table"):
+        nccl_tests.parse("hello\n")
+
+
+if given is not None:
+    _COMPLETE = nccl_tests.parse(_read("all_reduce_srun_l.txt"))
+    _TEXT = _read("all_reduce_srun_l.txt")
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.integers(min_value=0, max_value=len(_TEXT)))
+    def test_fuzz_truncation_never_changes_a_value(at):
+        try:
+            result = nccl_tests.parse(_TEXT[:at], partial=True)
+        except ParseError:
+            return
+        assert result.rows == _COMPLETE.rows[:len(result.rows)]
+        assert result.complete == (result.rows == _COMPLETE.rows and result.avg_busbw == _COMPLETE.avg_busbw)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(min_value=0, max_value=_TEXT.count("\n")),
+           st.one_of(st.text(max_size=60), st.binary(max_size=60).map(lambda b: b.decode("latin-1"))))
+    def test_fuzz_injected_garbage_is_an_error_or_harmless(line, garbage):
+        lines = _TEXT.split("\n")
+        lines.insert(line, garbage)
+        try:
+            result = nccl_tests.parse("\n".join(lines), partial=True)
+        except ParseError:
+            return
+        assert result.rows == _COMPLETE.rows[:len(result.rows)]

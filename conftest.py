@@ -1,2 +1,3 @@
-# Loads the bringup pytest plugin (options, parametrization, gating, run directory) for suites/ and tests/.
-pytest_plugins = ("bringup.plugin",)
+# Loads the bringup pytest plugins (options, parametrization, gating, run directory; the benchmark runs) for
+# suites/ and tests/.
+pytest_plugins = ("bringup.plugin", "bringup.bench.suite")

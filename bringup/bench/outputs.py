@@ -1,0 +1,137 @@
+"""From a recorded benchmark run to the contract's results rows and its counter findings (pure).
+
+Each tool's output goes through its parser (``bringup parse <tool>``) and becomes long rows (one per measured
+figure, docs: bench_contract in ``bringup/bench/judge.py``). A run that did not produce a table (the launch
+failed, the output is an aborted run or is cut short) gives no rows and an error that quotes the cause, named
+with the node and the command.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from bringup import expect
+from bringup.bench import counters as watch
+from bringup.bench.plan import Planned
+from bringup.bench.store import Recorded
+from bringup.parsers import ParseError
+
+# The figures a case is judged on; the others (algbw, in-place busbw, ...) are recorded in results.csv.
+PRIMARY_METRICS = ("busbw", "bandwidth", "latency")
+
+
+def _buffer(planned: Planned) -> str:
+    case = planned.case
+    if case.tool == "nccl-tests":
+        return ""
+    args = list(case.args)
+    if "-d" in args and args[args.index("-d") + 1:args.index("-d") + 2] == ["cuda"]:
+        return "device"
+    return "device" if any(a.startswith("--use_cuda") for a in args) else "host"
+
+
+def context(planned: Planned) -> dict[str, Any]:
+    """The key columns every row of this run shares."""
+    case = planned.case
+    gpus = 0
+    if case.needs.gpus:
+        gpus = planned.nodes[0].hardware.gpus or 0 if case.ranks_per_node == "gpus" else int(case.ranks_per_node)
+    return {"case": planned.id, "benchmark": case.tool, "op": case.op, "nodes": len(planned.nodes),
+            "gpus_per_node": gpus, "algo": case.env.get("NCCL_ALGO", ""), "buffer": _buffer(planned),
+            "subject": planned.subject}
+
+
+def _perftest_rows(text: str, ctx: dict[str, Any]) -> pd.DataFrame:
+    from bringup.parsers import perftest
+
+    report = perftest.parse(text)
+    rows = []
+    for row in report.bandwidth:
+        gbits = row.average if row.unit.lower().startswith("gb") else row.average * 8 / 1000  # MB/sec -> Gb/s
+        rows.append({**ctx, "size": row.size, "metric": "bandwidth", "value": gbits, "unit": "Gb/s"})
+    for row in report.latency:
+        rows.append({**ctx, "size": row.size, "metric": "latency", "value": row.t_typical, "unit": "us"})
+    frame = pd.DataFrame(rows)
+    frame["valid"], frame["invalid_reason"] = True, ""
+    return frame
+
+
+def _rows_function(tool: str) -> Callable[[str, dict[str, Any]], pd.DataFrame]:
+    if tool == "perftest":
+        return _perftest_rows
+    from bringup.bench import rows
+
+    if tool == "nccl-tests":
+        from bringup.parsers import nccl_tests
+
+        return lambda text, ctx: rows.nccl_rows(nccl_tests.parse(text), **ctx)
+    if tool == "osu":
+        from bringup.parsers import osu
+
+        return lambda text, ctx: rows.osu_rows(osu.parse(text), **ctx)
+    if tool == "iperf3":
+        from bringup.parsers import iperf3
+
+        return lambda text, ctx: rows.iperf3_rows(iperf3.parse(text), **ctx)
+    if tool == "netpipe":
+        from bringup.parsers import netpipe
+
+        return lambda text, ctx: rows.netpipe_rows(netpipe.parse(text), **ctx)
+    raise ValueError(f"no results rows for tool {tool!r}")
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def rows_of(planned: Planned, recorded: Recorded) -> tuple[pd.DataFrame | None, str | None]:
+    """(every measured figure, None) or (None, why there is none)."""
+    outcome = recorded.outcome
+    where = f"{planned.case.binary} on {recorded.launch.get('run_on') or planned.node_names[0]}"
+    if outcome.error:
+        return None, f"{planned.id}: {outcome.error}"
+    try:
+        frame = _rows_function(planned.case.tool)(outcome.stdout, context(planned))
+    except (ParseError, ValueError) as exc:
+        detail = str(exc)
+        if outcome.rc:
+            stderr = _first_line(outcome.stderr)
+            detail += f" (exit {outcome.rc}" + (f": {stderr})" if stderr else ")")
+        return None, f"{planned.id}: {where}: {detail}"
+    if outcome.rc:
+        # A table that parsed but an exit status that says the run went wrong: judge nothing on it.
+        return None, f"{planned.id}: {where} exited {outcome.rc}: {_first_line(outcome.stderr) or 'no error output'}"
+    if frame is None or frame.empty:
+        return None, f"{planned.id}: {where} printed no result rows"
+    return frame, None
+
+
+def judged_rows(planned: Planned, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a baseline judges: primary metrics at the catalogue's judged sizes (all sizes when none)."""
+    chosen = frame[frame["metric"].isin(PRIMARY_METRICS)]
+    if planned.case.judged_sizes:
+        chosen = chosen[chosen["size"].isin(planned.case.judged_sizes)]
+    return chosen
+
+
+def counter_failures(planned: Planned, recorded: Recorded) -> list[str]:
+    """Watch-list counters that moved on a rail during the run (layers.md L8), as sentences."""
+    found: list[str] = []
+    for node in planned.nodes:
+        sides = recorded.counters.get(node.name) or {}
+        for rail, side in sides.items():
+            if not isinstance(side, dict) or not side.get("before") or not side.get("after"):
+                continue
+            try:
+                before = watch.Snapshot.from_outputs(side["before"])
+                after = watch.Snapshot.from_outputs(side["after"])
+            except (ParseError, ValueError) as exc:
+                found.append(f"{node.name} {rail}: counters unreadable: {exc}")
+                continue
+            prio = expect.declared(node, "pfc_priority", node.fabric.pfc_priority, "bringup_fabric.pfc_priority")
+            for finding in watch.failures(watch.judge(before, after, int(prio.value))):
+                found.append(f"{node.name} {rail} {finding.counter} +{finding.delta}: {finding.meaning}")
+    return found

@@ -168,6 +168,13 @@ def test_d1_all_rails_and_declared_network_names(d1):
     assert worker["spec"]["containers"][0]["resources"]["limits"] == {
         "nvidia.com/gpu": 8, **{f"nvidia.com/sriov_rail{i}": 1 for i in range(8)}}
     assert job["spec"]["slotsPerWorker"] == 8
+    assert "command" not in worker["spec"]["containers"][0]  # the image's entrypoint, as the reference note
+    sshd = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"image": IMAGE,
+                                                                    "worker_command": ["/usr/sbin/sshd", "-De"]}})
+            for n in d1]
+    job = launchers.launch(CAT.case("nccl-all_reduce-ring"), sshd).manifest["items"][0]
+    assert job["spec"]["mpiReplicaSpecs"]["Worker"]["template"]["spec"]["containers"][0]["command"] == \
+        ["/usr/sbin/sshd", "-De"]
 
 
 def test_d3_mpijob_claims_the_nic_through_dranet(d3):
@@ -219,6 +226,10 @@ def test_lab_iperf3_pair_and_netpipe(d4):
     npmpi = launchers.launch(CAT.case("netpipe-pair"), lab)
     assert npmpi.argv == ["mpirun", "-np", "2", "--hostfile", "hostfile", "--map-by", "ppr:1:node", "--bind-to",
                           "numa", "--mca", "pml", "ucx", "NPmpi", "-u", "8388608", "-o", "/dev/null"]
+    root = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"allow_run_as_root": True, "pml": "ob1"}})
+            for n in lab]
+    assert launchers.launch(CAT.case("netpipe-pair"), root).argv[:2] == ["mpirun", "--allow-run-as-root"]
+    assert launchers.launch(CAT.case("netpipe-pair"), root).argv[11:14] == ["pml", "ob1", "NPmpi"]
 
 
 def test_shell_quotes_every_value(d4):

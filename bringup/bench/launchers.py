@@ -228,6 +228,9 @@ def mpirun_launch(case: Case, nodes: list["Node"], env: dict[str, str] | None = 
     mpi = _mpi(nodes[0])
     argv = ["mpirun", "-np", str(ppn * len(nodes)), "--hostfile", hostfile, "--map-by", f"ppr:{ppn}:node",
             "--bind-to", str(mpi.get("bind_to") or DEFAULT_BIND), "--mca", "pml", str(mpi.get("pml") or DEFAULT_PML)]
+    if mpi.get("allow_run_as_root"):
+        # Open MPI refuses root unless told (the lab runs as root); declared, never assumed.
+        argv.insert(1, "--allow-run-as-root")
     frontend = _frontend(nodes)
     if frontend is not None:
         # Open MPI's out-of-band wire-up and its TCP BTL on the bootstrap NIC, never a rail (layers.md L9).
@@ -401,6 +404,10 @@ def mpijob_manifest(case: Case, nodes: list["Node"], env: dict[str, str] | None 
         resources["claims"] = [{"name": "rdma"}]
     worker_container: dict[str, Any] = {"name": "worker", "image": image,
                                         "securityContext": {"capabilities": {"add": ["IPC_LOCK"]}}}
+    if mpi.get("worker_command"):
+        # The workers only serve mpirun's ssh: the image's entrypoint (the reference note's image), or
+        # bringup_mpi.worker_command such as [/usr/sbin/sshd, -De] (mpi-operator v2 examples).
+        worker_container["command"] = [str(word) for word in mpi["worker_command"]]
     if resources:
         worker_container["resources"] = resources
     worker_spec.update({

@@ -102,6 +102,10 @@ def parse(text: str) -> Topology:
     missing = [d for d in devices if d not in seen]
     if missing:
         raise ParseError(f"matrix rows missing for {', '.join(missing)} (truncated output?)")
-    if any(d.startswith("NIC") for d in devices) and not names:
+    nics = [d for d in devices if re.fullmatch(r"NIC\d+", d)]
+    if nics and not names:
         raise ParseError("NIC columns but no `NIC Legend:` section (truncated output?)")
+    unnamed = [d for d in nics if d not in names]
+    if unnamed:  # the legend is printed last: a cut inside it would leave some columns under their NICn alias
+        raise ParseError(f"`NIC Legend:` does not name {', '.join(unnamed)} (truncated output?)")
     return Topology([rename(d) for d in devices], links, cpu, numa)

@@ -1,0 +1,270 @@
+"""Fuzzing every registered parser with its captured fixtures (issue 9, item 11: the parser half).
+
+Each parser that has a fixture gets four mutations of the real captures it is tested on:
+
+* **cut at every line boundary** (exhaustive) and **cut mid-line** (hypothesis picks the byte): the parser
+  raises ParseError, or returns a result that is part of the complete parse. "Part of" is compared on the
+  ``to_jsonable`` form: every leaf the cut result holds must equal the complete parse's leaf at the same path
+  (dict keys by name, list items by position); a leaf that is None, or an empty list/dict, counts as absent;
+  a key or list item the complete parse lacks is a changed value. So ``Speed: 4000`` read from a cut
+  ``400000Mb/s`` fails, and a result that simply stops early passes. ``BY_DESIGN`` names the few leaves
+  that a shorter but whole text changes legitimately (a counter over the whole log, a "last assignment wins"
+  file); those are checked by their own rule and only for cuts at a line boundary.
+* **garbage lines** (printable text, ANSI escapes, NUL, Unicode digits, binary bytes decoded with
+  ``errors="replace"``), inserted as lines or into lines: ParseError or a result, never another exception.
+* **binary input** (random bytes decoded with ``errors="replace"``, with and without a final newline):
+  ParseError or an inert result (no leaf holding a value), except for the parsers in ``ANY_LINE_IS_DATA``
+  whose grammar accepts any line as a value; for those the bar is "no traceback".
+
+The line-end rule (bringup/parsers/common.py, ``whole_lines``): a line-oriented parser's non-empty text must
+end with a newline, because no grammar can tell ``4000`` from a cut ``400000``; JSON and XML documents prove
+their own end. So every mid-line cut of a line-oriented capture is a ParseError by construction, and this
+test keeps it so for every parser added later.
+
+Reproducible: hypothesis runs derandomized (the same examples on every run and machine) with no example
+database; a failure prints the smallest failing example (parser, fixture, cut or inserted text), which the
+parser's own test file then pins as an exact-value regression test. ``BRINGUP_FUZZ_FIGURES=<file>`` writes
+the figures the issue asks for (mutations tried, tracebacks, changed values, per parser) as JSON.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import math
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bringup.parsers as parsers
+from bringup.parsers import ParseError, to_jsonable
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RECORDED = FIXTURES / "recorded_h100"
+
+# Fixture folders named after another parser, and the real recordings of one H100 VM (tests/fixtures/recorded_h100).
+EXTRA_FIXTURES: dict[str, list[Path]] = {
+    "kubectl_node": [FIXTURES / "kubectl_sriov" / "node.json"],
+    "kubectl_nodestates": [FIXTURES / "kubectl_sriov" / "nodestates.json",
+                           FIXTURES / "kubectl_sriov" / "nodestates_empty.json"],
+    "kubectl_policies": [FIXTURES / "kubectl_sriov" / "policies.json"],
+    "kubectl_poolconfigs": [FIXTURES / "kubectl_sriov" / "poolconfigs.json"],
+    "ucx_info_devices": [FIXTURES / "ucx_info" / "devices_ucx116.txt"],
+    "ucx_info_version": [FIXTURES / "ucx_info" / "version_ucx112.txt", FIXTURES / "ucx_info" / "version_ucx116.txt"],
+    "dmesg": [RECORDED / "dmesg-iommu.out"],
+    "nccl_conf": [RECORDED / "env-nccl.out"],
+    "nccl_log": [RECORDED / "nccl-init-log.out"],
+    "nccl_version": [RECORDED / "nccl-strings.out"],
+    "nvidia_smi_list": [RECORDED / "nvidia-smi-L.out"],
+    "nvidia_smi_nvlink": [RECORDED / "nvidia-smi-nvlink-s.out"],
+    "nvidia_smi_query": [RECORDED / "gpu-query-header.out"],  # the header names the columns without a field list
+    "nvidia_smi_topo": [RECORDED / "nvidia-smi-topo.out"],
+    "nvidia_smi_xml": [RECORDED / "nvidia-smi-q-x.out"],
+    "nvidia_version": [RECORDED / "nvidia-version.out"],
+    "ompi_info": [RECORDED / "ompi-info.out", RECORDED / "ompi-version.out"],
+    "os_release": [RECORDED / "os-release.out"],
+    "proc_cmdline": [RECORDED / "cmdline.out"],
+    "proc_modules": [RECORDED / "proc-modules.out"],
+    "scalar": [RECORDED / "gpu-driver.out"],
+    "ulimit": [RECORDED / "ulimit-l.out"],
+}
+
+
+# Registered parsers with no captured fixture yet: tested by their own files on inline text. A parser that
+# gains a tests/fixtures/<module>/ folder is fuzzed from then on (test_every_parser_is_fuzzed_or_named).
+WITHOUT_FIXTURE = {"chronyc", "cpufreq", "getent_hosts", "grep_h", "hostname_counts", "lspci", "meminfo",
+                   "scontrol_node", "scontrol_ping", "srun_mpi_list", "timedatectl", "unmunge"}
+
+# Leaves that a shorter, whole text changes by design (cuts at a line boundary only), with the rule they keep.
+BY_DESIGN: dict[str, Callable[[str, Any, Any], bool]] = {
+    # "Init COMPLETE" lines counted over the whole log: a log cut between lines has counted fewer, never more.
+    "nccl_log": lambda path, part, whole: path.endswith(".init_complete") and 0 <= part <= whole,
+    # name=value files where a later line overrides an earlier one (nccl.conf, then the environment; the MCA
+    # params file, then OMPI_MCA_*): a file cut before the override holds the earlier, real value.
+    "mca_params": lambda path, part, whole: True,
+    "nccl_conf": lambda path, part, whole: True,
+}
+
+# Parsers whose grammar takes any text as a value: `scalar` (one line: a version, a sysfs value) and
+# `proc_cmdline` (any words are kernel parameters); their checks judge the value.
+ANY_LINE_IS_DATA = {"scalar", "proc_cmdline"}
+
+
+def _fixture_map() -> dict[str, list[Path]]:
+    out: dict[str, list[Path]] = {}
+    for name in parsers._MODULES:
+        folder = FIXTURES / name
+        files = sorted(p for p in folder.iterdir() if p.suffix not in (".md", ".py", ".sh")) if folder.is_dir() else []
+        files += EXTRA_FIXTURES.get(name, [])
+        if files:
+            out[name] = files
+    return out
+
+
+def _whole_parse(name: str, path: Path) -> Any:
+    """The complete parse, or None for a capture of a failed or cut run (its own parse is a ParseError, so "part
+    of the complete parse" has no meaning: it is fuzzed with garbage and cuts that must raise ParseError)."""
+    try:
+        return to_jsonable(PARSE[name](path.read_text()))
+    except ParseError:
+        return None
+
+
+FUZZED = _fixture_map()
+PARSE = {name: importlib.import_module(f"bringup.parsers.{name}").parse for name in FUZZED}
+TEXTS = {name: [p.read_text() for p in files] for name, files in FUZZED.items()}
+WHOLE = {name: [_whole_parse(name, path) for path in files] for name, files in FUZZED.items()}
+
+FIGURES: dict[str, Counter] = {name: Counter() for name in FUZZED}
+_figures_file = os.environ.get("BRINGUP_FUZZ_FIGURES")
+if _figures_file:
+    atexit.register(lambda: Path(_figures_file).write_text(json.dumps(
+        {"per_parser": FIGURES, "total": sum(FIGURES.values(), Counter())}, indent=1, sort_keys=True) + "\n"))
+
+FUZZ = settings(max_examples=60, derandomize=True, database=None, deadline=None, print_blob=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def changed_leaves(part: Any, whole: Any, path: str = "$") -> list[tuple[str, Any, Any]]:
+    """(path, cut value, complete value) for every leaf of ``part`` that the complete parse doesn't hold."""
+    if _absent(part):
+        return []
+    if isinstance(part, dict) and isinstance(whole, dict):
+        return [leaf for key, value in part.items()
+                for leaf in (changed_leaves(value, whole[key], f"{path}.{key}") if key in whole
+                             else [] if _absent(value) else [(f"{path}.{key}", value, "<absent>")])]
+    if isinstance(part, list) and isinstance(whole, list):
+        return [leaf for index, value in enumerate(part)
+                for leaf in (changed_leaves(value, whole[index], f"{path}[{index}]") if index < len(whole)
+                             else [(f"{path}[{index}]", value, "<absent>")])]
+    if isinstance(part, float) and isinstance(whole, float) and math.isnan(part) and math.isnan(whole):
+        return []
+    return [] if part == whole and type(part) is type(whole) else [(path, part, whole)]
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def _parse(name: str, text: str, kind: str) -> tuple[bool, Any]:
+    """(True, jsonable result) or (False, the ParseError); any other exception fails the test, counted."""
+    FIGURES[name]["mutations"] += 1
+    try:
+        return True, to_jsonable(PARSE[name](text))
+    except ParseError as exc:
+        FIGURES[name]["parse_errors"] += 1
+        return False, exc
+    except Exception as exc:
+        FIGURES[name]["tracebacks"] += 1
+        pytest.fail(f"{name} raised {type(exc).__name__} (not ParseError) on {kind}: {exc}\ntext: {text[-300:]!r}")
+
+
+def _check_cut(name: str, index: int, cut: int, at_line_boundary: bool) -> None:
+    text = TEXTS[name][index]
+    ok, result = _parse(name, text[:cut], "a cut output")
+    if not ok:
+        return
+    assert WHOLE[name][index] is not None or cut == 0, (
+        f"{name} parses {FUZZED[name][index].name} cut at byte {cut} ({text[max(0, cut - 60):cut]!r}) although "
+        f"the whole capture is a ParseError: {result!r}"[:600])
+    changed = changed_leaves(result, WHOLE[name][index])
+    allowed = BY_DESIGN.get(name)
+    if at_line_boundary and allowed:
+        changed = [leaf for leaf in changed if not allowed(*leaf)]
+    if changed:
+        FIGURES[name]["changed_values"] += 1
+    assert not changed, (f"{name} on {FUZZED[name][index].name} cut at byte {cut} ({text[max(0, cut - 60):cut]!r}) "
+                         f"returned changed values (path, cut, complete): {changed[:3]}")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+
+@pytest.mark.parametrize("name", sorted(FUZZED))
+def test_cut_at_every_line_boundary(name):
+    for index, text in enumerate(TEXTS[name]):
+        for cut in _line_starts(text)[:-1]:
+            _check_cut(name, index, cut, at_line_boundary=True)
+
+
+@pytest.mark.parametrize("name", sorted(FUZZED))
+@FUZZ
+@given(data=st.data())
+def test_cut_mid_line(name, data):
+    index = data.draw(st.integers(0, len(TEXTS[name]) - 1), label="fixture")
+    text = TEXTS[name][index]
+    starts = set(_line_starts(text))
+    mid = [i for i in range(1, len(text)) if i not in starts]
+    if not mid:
+        return
+    cut = data.draw(st.sampled_from(mid), label="cut at byte")
+    _check_cut(name, index, cut, at_line_boundary=False)
+
+
+_ANSI = st.sampled_from(["\x1b[31m", "\x1b[0m", "\x1b[4m", "\x1b[1;32mOK\x1b[0m", "\x1b[2K", "\x1b]0;title\x07"])
+_ODD = st.sampled_from(["\x00", "\x00\x00\x00", "\ufffd", "\x7f", "\t", " ", ":", "=", "{", "[", "<", "--", "0x",
+                        "²", "٣", "-5", "--5", "1e9", "nan", "inf", "%", "\r", "\x0c", "\u2028", "é"])
+_BINARY = st.binary(min_size=1, max_size=64).map(lambda raw: raw.decode("utf-8", errors="replace"))
+_GARBAGE = st.lists(st.one_of(st.text(max_size=40), _ANSI, _ODD, _BINARY), min_size=1, max_size=4).map("".join)
+
+
+@pytest.mark.parametrize("name", sorted(FUZZED))
+@FUZZ
+@given(data=st.data())
+def test_garbage_lines_raise_parse_error_or_parse(name, data):
+    index = data.draw(st.integers(0, len(TEXTS[name]) - 1), label="fixture")
+    lines = TEXTS[name][index].split("\n")
+    for _ in range(data.draw(st.integers(1, 3), label="insertions")):
+        garbage = data.draw(_GARBAGE, label="garbage")
+        at = data.draw(st.integers(0, len(lines) - 1), label="line")
+        if data.draw(st.booleans(), label="inside the line"):
+            column = data.draw(st.integers(0, len(lines[at])), label="column")
+            lines[at] = lines[at][:column] + garbage + lines[at][column:]
+        else:
+            lines.insert(at, garbage)
+    _parse(name, "\n".join(lines), "garbage lines")
+
+
+@pytest.mark.parametrize("name", sorted(FUZZED))
+@FUZZ
+@given(raw=st.binary(max_size=2048), newline=st.booleans())
+def test_binary_input_raises_parse_error_or_is_inert(name, raw, newline):
+    text = raw.decode("utf-8", errors="replace") + ("\n" if newline else "")
+    ok, result = _parse(name, text, "binary input")
+    if ok and name not in ANY_LINE_IS_DATA:
+        held = [leaf for leaf in _leaves(result) if leaf not in (None, "", 0, False)]
+        assert not held, f"{name} read values out of binary input: {held[:5]} from {text[:200]!r}"
+
+
+def test_every_parser_is_fuzzed_or_named():
+    registered = set(parsers._MODULES)
+    assert set(FUZZED) | WITHOUT_FIXTURE == registered, (
+        f"neither fuzzed nor in WITHOUT_FIXTURE: {sorted(registered - set(FUZZED) - WITHOUT_FIXTURE)}; "
+        f"listed but not registered or now with a fixture: {sorted(WITHOUT_FIXTURE - registered | WITHOUT_FIXTURE & set(FUZZED))}")
+    assert set(BY_DESIGN) <= set(FUZZED) and ANY_LINE_IS_DATA <= set(FUZZED)
+
+
+def test_changed_leaves_rule():
+    # The rule itself, so the fuzz tests above can fail: a cut number is a changed leaf, a shorter result isn't.
+    whole = {"speed": 400000, "lanes": [1, 2], "name": "rail0", "fec": None}
+    assert changed_leaves({"speed": 4000}, whole) == [("$.speed", 4000, 400000)]
+    assert changed_leaves({"speed": 400000, "lanes": [1]}, whole) == []
+    assert changed_leaves({"lanes": [1, 2, 3]}, whole) == [("$.lanes[2]", 3, "<absent>")]
+    assert changed_leaves({"name": "rail", "fec": None, "extra": []}, whole) == [("$.name", "rail", "rail0")]
+    assert changed_leaves({"extra": "x"}, whole) == [("$.extra", "x", "<absent>")]
+    assert changed_leaves({"speed": 400000.0}, whole) == [("$.speed", 400000.0, 400000)]

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
+import time
 
 import paramiko
 from testinfra.backend.paramiko import ParamikoBackend
 from testinfra.host import Host
+
+from bringup.probe.session import GRACE_S, Bound
+
+# How often a waiting session checks its deadline; data is read as soon as it arrives, whatever this is.
+POLL_S = 0.25
 
 
 def ssh_options(args: tuple[str, ...]) -> dict[str, str]:
@@ -50,7 +57,10 @@ class CheckedParamikoBackend(ParamikoBackend):
             port=int(self.host.port) if self.host.port else 22,
             username=self.host.user,
             key_filename=self.ssh_identity_file,
+            # Connecting, the server's banner and authentication each wait at most the connect timeout.
             timeout=self.timeout,
+            banner_timeout=self.timeout,
+            auth_timeout=self.timeout,
             # With a declared key, use only it (as ssh -i with IdentitiesOnly); else the agent and ~/.ssh keys.
             allow_agent=self.ssh_identity_file is None,
             look_for_keys=self.ssh_identity_file is None,
@@ -64,3 +74,43 @@ def checked_paramiko_host(hostspec: str, conn, timeout: int) -> Host:
     strict = options.get("stricthostkeychecking", "yes").lower() != "no"
     backend = CheckedParamikoBackend(hostspec, known, strict, ssh_identity_file=conn.identity_file, timeout=timeout)
     return Host(backend)
+
+
+def bounded_exec(backend: ParamikoBackend, command: bytes, bound: Bound) -> tuple[int, bytes, bytes]:
+    """testinfra's paramiko exec, within ``bound`` (see :mod:`bringup.probe.session`): the channel's stdin
+    stays open while it runs (the batch's watchdog reads it), and an expired session's channel is closed,
+    which closes the node's stdin too. Raises SessionExpired."""
+    started = last = time.monotonic()
+    transport = backend.client.get_transport()
+    chan = transport.open_session(timeout=max(bound.deadline(started, last) - time.monotonic(), POLL_S))
+    out, err = bytearray(), bytearray()
+    try:
+        chan.settimeout(POLL_S)
+        chan.exec_command(command)
+        while True:
+            if time.monotonic() >= bound.deadline(started, last):
+                raise bound.expired(started, last)
+            while chan.recv_stderr_ready():
+                err += chan.recv_stderr(65536)
+            try:
+                chunk = chan.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            out += chunk
+            last = time.monotonic()
+        # stdout closed: the session has ended; its exit status and the rest of stderr follow at once.
+        if not chan.status_event.wait(max(bound.deadline(started, last) - time.monotonic(), GRACE_S)):
+            raise bound.expired(started, last)
+        while True:
+            try:
+                chunk = chan.recv_stderr(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            err += chunk
+        return chan.recv_exit_status(), bytes(out), bytes(err)
+    finally:
+        chan.close()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import shlex
+import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
 from bringup.inventory import Node
 from bringup.probe.batch import BatchError, CommandResult, build_script, parse_output
 from bringup.probe.paths import contained, probe_folder
+from bringup.probe.session import Bound, SessionExpired, run_process
 
 # Fail fast instead of prompting; notice a dead peer within ~15 s. Host-key checking is left as configured
 # (StrictHostKeyChecking stays at ssh's default or the inventory's value).
@@ -29,6 +32,11 @@ class ProbeSessionFailed(NodeUnreachable):
     """The session opened but ended before every command reported (killed, hung login shell, truncated)."""
 
 
+class SessionTimedOut(NodeUnreachable):
+    """The session gave no answer within its bound (see :mod:`bringup.probe.session`): a node that logs in and
+    then never answers would do so at every layer, so it is not retried."""
+
+
 class Transport(Protocol):
     name: str
 
@@ -37,13 +45,17 @@ class Transport(Protocol):
         ...
 
 
+# testinfra backends that spawn their session with BaseBackend.run_local (a local shell, or ssh/sshpass).
+_SUBPROCESS_BACKENDS = ("local", "ssh", "safe-ssh")
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else "no error output"
 
 
 class TestinfraTransport:
-    """One testinfra host; ``run_batch`` costs one ``host.run`` (one session)."""
+    """One testinfra host; ``run_batch`` costs one session, bounded (:mod:`bringup.probe.session`)."""
 
     __test__ = False  # not a pytest test class, despite the name
 
@@ -75,11 +87,28 @@ class TestinfraTransport:
             self.host = testinfra.get_host(f"ansible://{node.name}", ansible_inventory=str(inventory_path))
         else:
             raise ValueError(f"{node.name}: unsupported connection {self.name!r} (local, ssh, paramiko, ansible)")
+        self._spawn_lock = threading.Lock()
 
     def run_batch(self, commands: list[str], timeout_s: float, layer: int | None = None) -> list[CommandResult]:
-        script, nonce = build_script(commands, timeout_s)
+        bound = Bound(timeout_s, len(commands))
         try:
-            out = self.host.run("sh -c " + shlex.quote(script))
+            backend = self._session_backend()
+            kind = getattr(backend, "NAME", "")
+            watched = kind in _SUBPROCESS_BACKENDS or kind == "paramiko"
+            script, nonce = build_script(commands, timeout_s, watch_stdin=watched)
+            command = "sh -c " + shlex.quote(script)
+            if kind == "paramiko":
+                from bringup.probe.paramiko_checked import bounded_exec
+
+                encoded = backend.encode(command)
+                rc, stdout, stderr = bounded_exec(backend, encoded, bound)
+                out = backend.result(rc, encoded, stdout, stderr)
+            elif watched:
+                out = self._run_subprocess(backend, command, bound)
+            else:
+                out = _run_in_thread(backend, command, bound)
+        except SessionExpired as exc:
+            raise SessionTimedOut(f"{self.node.name}: {exc}") from None
         except RuntimeError as exc:  # testinfra's ssh backend raises with the CommandResult on rc 255
             detail = getattr(exc.args[0], "stderr", "") if exc.args else ""
             raise NodeUnreachable(f"{self.node.name} unreachable: {_first_line(detail or str(exc))}") from None
@@ -91,6 +120,55 @@ class TestinfraTransport:
         except BatchError as exc:
             hint = _first_line(out.stderr) if out.stderr.strip() else f"session rc {out.rc}"
             raise ProbeSessionFailed(f"{self.node.name} probe session failed: {exc} ({hint})") from None
+
+
+    def _session_backend(self):
+        """The testinfra backend that opens the session. testinfra's ansible backend runs through the ssh,
+        paramiko or local backend of the host's ansible_connection; that one is bounded here too."""
+        backend = self.host.backend
+        if getattr(backend, "NAME", "") == "ansible" and not backend.force_ansible:
+            inner = backend.ansible_runner.get_host(backend.host, ssh_config=backend.ssh_config,
+                                                    ssh_identity_file=backend.ssh_identity_file)
+            if inner is not None:
+                return inner.backend
+        return backend
+
+    def _run_subprocess(self, backend, command: str, bound: Bound):
+        """testinfra builds the ssh (or local) command line and reads its rc 255; ``run_local``, where its
+        subprocess backends spawn the process, runs it bounded instead of to completion."""
+        def run_local(line: str, *args: str):
+            cmd = backend.encode(backend.quote(line, *args))
+            rc, stdout, stderr = run_process(cmd.decode(), bound)
+            return backend.result(rc, cmd, stdout, stderr)
+
+        with self._spawn_lock:
+            backend.run_local = run_local  # this call only: the instance attribute shadows the method
+            try:
+                return backend.run(command)
+            finally:
+                del backend.run_local
+
+
+def _run_in_thread(backend, command: str, bound: Bound):
+    """Any other backend (ansible's own module path): wait at most the bound for testinfra's blocking call.
+    The call's thread cannot be stopped from here; it is a daemon, so it never holds the run open."""
+    done: dict = {}
+
+    def call() -> None:
+        try:
+            done["out"] = backend.run(command)
+        except BaseException as exc:  # handed to the caller
+            done["exc"] = exc
+
+    thread = threading.Thread(target=call, daemon=True, name=f"probe session {backend.get_hostname()}")
+    started = time.monotonic()
+    thread.start()
+    thread.join(bound.total_s)
+    if thread.is_alive():
+        raise bound.expired(started, started)
+    if "exc" in done:
+        raise done["exc"]
+    return done["out"]
 
 
 class ReplayTransport:

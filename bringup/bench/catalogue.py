@@ -189,7 +189,7 @@ def load(path: Path | str = CATALOGUE_FILE) -> Catalogue:
     if not isinstance(data, dict):
         raise CatalogueError(f"{path}: expected a mapping with 'tools' and 'benchmarks'")
     try:
-        catalogue = Catalogue(**data, path=path)
+        catalogue = Catalogue(**{**data, "path": path})
     except pydantic.ValidationError as exc:
         lines = []
         for err in exc.errors():

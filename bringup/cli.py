@@ -43,16 +43,31 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     """Rebuild junit.xml and print the layer x node table of a run directory (e.g. after a SIGKILL)."""
     from bringup.report import junit, summary
-    from bringup.rundir import read_results
+    from bringup.rundir import RUNNING, read_results
 
     run = Path(args.run_dir)
     if not (run / "meta.json").exists():
         print(f"bringup report: {run} is not a run directory (no meta.json)", file=sys.stderr)
         return 2
+    try:
+        meta = json.loads((run / "meta.json").read_text(encoding="utf-8", errors="replace"))
+    except (OSError, ValueError) as exc:
+        print(f"bringup report: {run / 'meta.json'} unreadable ({exc}); rebuilding from results.jsonl", file=sys.stderr)
+        meta = {}
     records = list(read_results(run))
-    junit.write(records, run.name, run / "junit.xml")
+    try:
+        junit.write(records, run.name, run / "junit.xml")
+    except OSError as exc:
+        print(f"bringup report: cannot write {run / 'junit.xml'}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     for line in summary.layer_node_table(records):
         print(line)
+    # "running" in meta.json (or no end time, from before status existed): the controller never reached the end.
+    status = meta.get("status") if isinstance(meta, dict) else None
+    if status == RUNNING or (isinstance(meta, dict) and meta and status is None and not meta.get("ended")):
+        print(f"this run never finished (killed, or still running): {len(records)} finished checks recorded")
+    elif status:
+        print(f"run {status}, exit status {meta.get('exit_status')}")
     print(f"junit: {run / 'junit.xml'} ({len(records)} checks)")
     return 0
 

@@ -116,17 +116,24 @@ class Entry(BaseModel):
         return "" if v is None else v  # `algo:` with nothing after it means NCCL's default
 
 
+def name_problem(benchmark: str, metric: str, unit: str) -> tuple[str, str] | None:
+    """(field, problem) when the benchmark, its metric or the metric's unit is not one we know."""
+    if benchmark not in KNOWN_BENCHMARKS:
+        return "benchmark", f"unknown benchmark {benchmark!r} (known: {', '.join(KNOWN_BENCHMARKS)})"
+    metrics = METRIC_UNITS[benchmark]
+    if metric not in metrics:
+        return "metric", f"{benchmark} has no metric {metric!r} (known: {', '.join(metrics)})"
+    if unit not in metrics[metric]:
+        return "unit", f"{benchmark} {metric} is measured in {' or '.join(sorted(metrics[metric]))}, not {unit!r}"
+    return None
+
+
 def _sense(e: Entry) -> list[tuple[str, str]]:
     """(field, problem) for what types cannot say: known names and units, bands that can fail and nest."""
     problems: list[tuple[str, str]] = []
-    if e.benchmark not in KNOWN_BENCHMARKS:
-        return [("benchmark", f"unknown benchmark {e.benchmark!r} (known: {', '.join(KNOWN_BENCHMARKS)})")]
-    metrics = METRIC_UNITS[e.benchmark]
-    if e.metric not in metrics:
-        problems.append(("metric", f"{e.benchmark} has no metric {e.metric!r} (known: {', '.join(metrics)})"))
-    elif e.unit not in metrics[e.metric]:
-        problems.append(("unit", f"{e.benchmark} {e.metric} is measured in {' or '.join(sorted(metrics[e.metric]))},"
-                                 f" not {e.unit!r}"))
+    named = name_problem(e.benchmark, e.metric, e.unit)
+    if named:
+        problems.append(named)
     for name in ("op", "source"):
         if not getattr(e, name).strip():
             problems.append((name, f"{name} is empty"))

@@ -3,6 +3,9 @@
 One ``testsuite`` per layer, one ``testcase`` per check. Each testcase carries ``<properties>`` with
 measured/expected/unit/layer/node: the shape pytest's xunit1 family writes and Jenkins' junit plugin (since
 PR #541), Datadog and Testmo read. Blocked checks are ``skipped`` with the blocking cause as message.
+
+Every string goes through :func:`bringup.report.safe_text.safe_text` first (a NUL or an ANSI-coloured
+stderr line in a message would otherwise make the whole file unreadable).
 """
 
 from __future__ import annotations
@@ -16,19 +19,32 @@ from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 from junitparser.junitparser import Properties, Property
 
 from bringup.designs import LAYER_BY_NUMBER
+from bringup.report.safe_text import safe_text
 
 PROPERTY_KEYS = ("layer", "node", "item", "measured", "expected", "unit", "warning")
+OUTCOMES = ("passed", "failed", "error", "skipped", "blocked")
+
+
+def _layer(record: dict) -> int:
+    try:
+        return int(record.get("layer") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _case(record: dict) -> TestCase:
-    case = TestCase(record["name"], classname=record.get("classname", ""), time=float(record.get("duration", 0)))
-    outcome = record["outcome"]
-    message = record.get("message") or ""
-    if outcome == "failed":
-        case.result = [Failure(message.splitlines()[0][:500] if message else "failed")]
-        case.result[0].text = message
-    elif outcome == "error":
-        case.result = [Error(message.splitlines()[0][:500] if message else "error")]
+    try:
+        duration = float(record.get("duration") or 0)
+    except (TypeError, ValueError):
+        duration = 0.0
+    case = TestCase(safe_text(record.get("name") or record.get("nodeid") or "?"),
+                    classname=safe_text(record.get("classname") or ""), time=duration)
+    outcome = record.get("outcome")
+    outcome = outcome if outcome in OUTCOMES else "error"  # a record we cannot read is not a pass
+    message = safe_text(record.get("message") or "")
+    if outcome in ("failed", "error"):
+        kind = Failure if outcome == "failed" else Error
+        case.result = [kind(message.splitlines()[0][:500] if message.strip() else outcome)]
         case.result[0].text = message
     elif outcome in ("skipped", "blocked"):
         case.result = [Skipped(message[:500])]
@@ -36,7 +52,7 @@ def _case(record: dict) -> TestCase:
     if present:
         props = Properties()
         for key, value in present:
-            props.append(Property(key, str(value)))
+            props.append(Property(key, safe_text(value)))
         case.append(props)
     return case
 
@@ -44,8 +60,8 @@ def _case(record: dict) -> TestCase:
 def build(records: Iterable[dict], run_id: str) -> JUnitXml:
     by_layer: dict[int, list[dict]] = defaultdict(list)
     for record in records:
-        by_layer[int(record.get("layer") or 0)].append(record)
-    xml = JUnitXml(name=f"bringup {run_id}")
+        by_layer[_layer(record)].append(record)
+    xml = JUnitXml(name=safe_text(f"bringup {run_id}"))
     for number in sorted(by_layer):
         layer = LAYER_BY_NUMBER.get(number)
         suite = TestSuite(f"L{number:02d} {layer.slug}" if layer else "other")
@@ -58,6 +74,12 @@ def build(records: Iterable[dict], run_id: str) -> JUnitXml:
 
 
 def write(records: Iterable[dict], run_id: str, path: Path) -> None:
+    """junit.xml, atomically: on an OSError (disk full) the previous junit.xml stays and the error is raised."""
+    xml = build(records, run_id)
     tmp = path.with_name(f".{path.name}.tmp")
-    build(records, run_id).write(str(tmp), pretty=True)
-    os.replace(tmp, path)
+    try:
+        xml.write(str(tmp), pretty=True)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -6,23 +6,32 @@ from collections import Counter, defaultdict
 from typing import Iterable
 
 from bringup.designs import LAYER_BY_NUMBER
+from bringup.report.safe_text import safe_text
 
 OUTCOMES = ("passed", "failed", "blocked", "skipped")
 WIDE = 8  # above this many nodes, nodes become rows
 
 
-def _bucket(outcome: str) -> str:
-    return "failed" if outcome == "error" else outcome
+def _bucket(outcome: object) -> str:
+    # an error counts as failed; so does a record whose outcome is unreadable (a hand-edited file)
+    return outcome if outcome in OUTCOMES else "failed"
+
+
+def _layer(record: dict) -> int:
+    try:
+        return int(record.get("layer") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def layer_node_table(records: Iterable[dict]) -> list[str]:
     cells: dict[tuple[int, str], Counter] = defaultdict(Counter)
     nodes: list[str] = []
     for record in records:
-        node = record.get("node") or "-"
+        node = safe_text(record.get("node") or "-")  # printed on the reader's terminal
         if node not in nodes:
             nodes.append(node)
-        cells[(int(record.get("layer") or 0), node)][_bucket(record["outcome"])] += 1
+        cells[(_layer(record), node)][_bucket(record.get("outcome"))] += 1
     if not cells:
         return ["(no checks ran)"]
     nodes.sort()

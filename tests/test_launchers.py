@@ -4,7 +4,10 @@ inputs they refuse."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -273,3 +276,19 @@ def test_skip_reasons_add_the_launchers_own(d1, d4):
     no_gpus = [dataclasses.replace(n, hardware=Hardware(gpus=0)) for n in d4]
     assert launchers.skip_reason(CAT.case("osu-bw-dd"), no_gpus) == \
         "osu-bw-dd needs GPUs; inventory declares none for node01, node02"
+
+
+@pytest.mark.skipif(not shutil.which("mpirun"), reason="Open MPI's mpirun is not installed here")
+def test_real_mpirun_accepts_the_argv_and_exports_the_env(d4, tmp_path):
+    """Open MPI itself parses our argv: one rank on this machine, the benchmark swapped for `env`."""
+    here = dataclasses.replace(
+        d4[0], name="localhost", frontend=d4[0].frontend.model_copy(update={"netdev": "lo"}),
+        vars={**d4[0].vars, "bringup_mpi": {"pml": "ob1", "allow_run_as_root": os.geteuid() == 0}})
+    launch = launchers.mpirun_launch(CAT.case("netpipe-pair"), [here],
+                                     {"NCCL_IB_HCA": "=mlx5_0:1,mlx5_1:1", "NCCL_ALGO": "Ring"})
+    for name, content in launch.files.items():
+        (tmp_path / name).write_text(content)
+    argv = launch.argv[:launch.argv.index("NPmpi")] + ["env"]
+    proc = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert {"NCCL_IB_HCA==mlx5_0:1,mlx5_1:1", "NCCL_ALGO=Ring"} <= set(proc.stdout.splitlines())

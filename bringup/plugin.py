@@ -24,7 +24,7 @@ from bringup.probe.prober import Prober, ProbeSet
 from bringup.probe.transport import NodeUnreachable, ReplayTransport, TestinfraTransport
 from bringup.probes import kubeapi
 from bringup.report import junit, summary
-from bringup.rundir import REPORTS_ROOT, RunDir, new_run_id, read_results, snapshot_inventory
+from bringup.rundir import FINISHED, INTERRUPTED, REPORTS_ROOT, RunDir, RunDirError, new_run_id, read_results
 
 SUITES_ROOT = Path(__file__).resolve().parent.parent / "suites"
 JUNIT_EVERY_S = 2.0
@@ -122,6 +122,13 @@ def _transport_factory(config: pytest.Config, state: State) -> Callable[[Node], 
     return live
 
 
+def _runs_tests(config: pytest.Config) -> bool:
+    """False for --collect-only, --help, --version, --fixtures...: those write no run directory and leave
+    reports/latest where it was."""
+    return not any(config.getoption(name, False) for name in
+                   ("collectonly", "help", "version", "showfixtures", "show_fixtures_per_test"))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for layer in LAYERS:
         config.addinivalue_line("markers", f"{layer.marker}: layer {layer.number}, {layer.title}")
@@ -133,17 +140,22 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None:
         run_path = workerinput.get("bringup_run_dir")
         state.run = RunDir(Path(run_path)) if run_path else None
-    else:
+    elif _runs_tests(config):
         root = Path(config.getoption("reports_dir") or REPORTS_ROOT)
-        state.run = RunDir.create(root, new_run_id(state.cluster.name), {
-            "inventory": str(state.cluster.path),
-            "inventory_digest": state.cluster.digest,
-            "design": state.cluster.design.slug,
-            "nodes": [n.name for n in state.nodes],
-            "layers": sorted(state.layers),
-            "replay_of": str(state.replay) if state.replay else None,
-        })
-        snapshot_inventory(state.cluster.path, state.run.path / "inventory")
+        try:
+            state.run = RunDir.create(root, new_run_id(state.cluster.name), {
+                "inventory": str(state.cluster.path),
+                "inventory_digest": state.cluster.digest,
+                "design": state.cluster.design.slug,
+                "nodes": [n.name for n in state.nodes],
+                "layers": sorted(state.layers),
+                "replay_of": str(state.replay) if state.replay else None,
+            })
+        except RunDirError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        for warning in state.run.snapshot(state.cluster.path):
+            config.issue_config_time_warning(UserWarning(warning), stacklevel=2)
+        state.run.write_meta()
     state.prober = Prober(_transport_factory(config, state), state.run.path if state.run else None,
                           timeout_s=config.getoption("probe_timeout"))
 
@@ -412,7 +424,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         **{k: v for k, v in props.items()},
     }
     state.records.append(record)
-    state.run.append_result(record)
+    state.run.append_result(record)  # a failed write (disk full) is kept in run.write_errors, never raised
     if time.time() - state.junit_written > JUNIT_EVERY_S:
         _write_junit(state)
 
@@ -426,9 +438,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def _write_junit(state: State) -> None:
-    junit.write(read_results(state.run.path), state.run.meta.get("run_id", state.run.path.name),
-                state.run.path / "junit.xml")
     state.junit_written = time.time()
+    try:
+        junit.write(read_results(state.run.path), state.run.meta.get("run_id", state.run.path.name),
+                    state.run.path / "junit.xml")
+    except OSError as exc:  # disk full: the previous junit.xml stays; said at the end of the run
+        error = f"{state.run.path / 'junit.xml'}: not updated: {exc.strerror or exc}"
+        if error not in state.run.write_errors:
+            state.run.write_errors.append(error)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -439,7 +456,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     counts: dict[str, int] = {}
     for record in state.records:
         counts[record["outcome"]] = counts.get(record["outcome"], 0) + 1
-    state.run.finish(exit_status=int(exitstatus), counts=counts)
+    status = INTERRUPTED if exitstatus == pytest.ExitCode.INTERRUPTED else FINISHED
+    state.run.finish(status, exit_status=int(exitstatus), counts=counts)
+    if state.run.write_errors and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR  # the report is incomplete: not a green run
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -455,3 +475,5 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for line in summary.layer_node_table(state.records):
         tr.write_line(line)
     tr.write_line(f"run directory: {state.run.path}")
+    for error in state.run.write_errors:  # disk full or read-only mid-run: what was written is kept
+        tr.write_line(f"run directory incomplete: {error}", red=True)

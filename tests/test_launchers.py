@@ -278,6 +278,11 @@ def test_skip_reasons_add_the_launchers_own(d1, d4):
         "osu-bw-dd needs GPUs; inventory declares none for node01, node02"
 
 
+def test_skip_reason_for_a_case_across_d5_partitions(d5):
+    assert launchers.skip_reason(CAT.case("osu-bw-hh"), [d5[0], d5[2]]) == (
+        "D5: one benchmark cannot span the Slurm and Kubernetes partitions (hpc01=srun, k8s01=mpijob)")
+
+
 @pytest.mark.skipif(not shutil.which("mpirun"), reason="Open MPI's mpirun is not installed here")
 def test_real_mpirun_accepts_the_argv_and_exports_the_env(d4, tmp_path):
     """Open MPI itself parses our argv: one rank on this machine, the benchmark swapped for `env`."""

@@ -461,7 +461,8 @@ def pair_launch(case: Case, client: "Node", server: "Node", rail: str, *, port: 
     if case.tool not in PAIR_TOOLS:
         raise LaunchError(f"{case.id}: {case.tool} runs through an MPI launcher, not as a pair")
     catalogue = catalogue or default_catalogue()
-    _host(client.name), _host(server.name)
+    for node in (client, server):
+        _host(node.name)
     near, far = client.rail(rail), server.rail(rail)
     if far.address is None or near.address is None:
         missing = [n.name for n, r in ((client, near), (server, far)) if r.address is None]
@@ -527,7 +528,10 @@ def skip_reason(case: Case, nodes: list["Node"], *, image: str | None = None) ->
     reason = catalogue_reason(case, nodes)
     if reason:
         return reason
-    kind = launcher_kind(case, nodes)
+    try:
+        kind = launcher_kind(case, nodes)
+    except LaunchError as exc:
+        return str(exc)
     if kind == "pair" and not all(mesh(n) for n in nodes):
         first = nodes[0]
         return (f"{case.id} starts its server over ssh; {first.design.id} ({first.design.slug}) does not require "

@@ -41,7 +41,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from bringup.parsers.common import ParseError
+from bringup.parsers.common import ParseError, require_whole_last_line
 
 TOOL = "nccl-tests"
 
@@ -247,7 +247,7 @@ def _parse_text(text: str) -> Result:
             _hash_line(result, s, s.split(), state)
             continue
         table = state["table"]
-        if table is not None and "0" <= s[0] <= "9" and result.out_of_bounds is None:
+        if table is not None and "0" <= s[0] <= "9" and result.out_of_bounds is None and not causes:
             fields = s.split()
             if _INT.fullmatch(fields[0]):
                 result.rows.append(_row(fields, table, number, raw))
@@ -355,4 +355,6 @@ def parse(text: str, partial: bool = False) -> Result:
         raise ParseError(f"nccl-tests run has no result rows: {result.cause or 'empty table'}")
     if not result.complete and not partial:
         raise ParseError(f"nccl-tests run incomplete: {result.cause}")
+    if not partial and result.layout != "json":
+        require_whole_last_line(text)  # a line cut after the footer: the capture itself was cut
     return result

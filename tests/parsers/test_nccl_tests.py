@@ -3,13 +3,9 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bringup.parsers import ParseError, nccl_tests
-
-try:
-    from hypothesis import HealthCheck, given, settings, strategies as st
-except ImportError:  # pragma: no cover - hypothesis is a test extra
-    given = None
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "nccl_tests"
 COLLECTIVES = ["all_reduce", "all_gather", "reduce_scatter", "alltoall", "broadcast", "reduce", "sendrecv", "gather",
@@ -195,28 +191,29 @@ def test_not_nccl_tests_output():
         nccl_tests.parse("hello\n")
 
 
-if given is not None:
-    _COMPLETE = nccl_tests.parse(_read("all_reduce_srun_l.txt"))
-    _TEXT = _read("all_reduce_srun_l.txt")
+_COMPLETE = nccl_tests.parse(_read("all_reduce_srun_l.txt"))
+_TEXT = _read("all_reduce_srun_l.txt")
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.integers(min_value=0, max_value=len(_TEXT)))
-    def test_fuzz_truncation_never_changes_a_value(at):
-        try:
-            result = nccl_tests.parse(_TEXT[:at], partial=True)
-        except ParseError:
-            return
-        assert result.rows == _COMPLETE.rows[:len(result.rows)]
-        assert result.complete == (result.rows == _COMPLETE.rows and result.avg_busbw == _COMPLETE.avg_busbw)
 
-    @settings(max_examples=200, deadline=None)
-    @given(st.integers(min_value=0, max_value=_TEXT.count("\n")),
-           st.one_of(st.text(max_size=60), st.binary(max_size=60).map(lambda b: b.decode("latin-1"))))
-    def test_fuzz_injected_garbage_is_an_error_or_harmless(line, garbage):
-        lines = _TEXT.split("\n")
-        lines.insert(line, garbage)
-        try:
-            result = nccl_tests.parse("\n".join(lines), partial=True)
-        except ParseError:
-            return
-        assert result.rows == _COMPLETE.rows[:len(result.rows)]
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=len(_TEXT)))
+def test_fuzz_truncation_never_changes_a_value(at):
+    try:
+        result = nccl_tests.parse(_TEXT[:at], partial=True)
+    except ParseError:
+        return
+    assert result.rows == _COMPLETE.rows[:len(result.rows)]
+    assert result.complete == (result.rows == _COMPLETE.rows and result.avg_busbw == _COMPLETE.avg_busbw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=_TEXT.count("\n")),
+       st.one_of(st.text(max_size=60), st.binary(max_size=60).map(lambda b: b.decode("latin-1"))))
+def test_fuzz_injected_garbage_is_an_error_or_harmless(line, garbage):
+    lines = _TEXT.split("\n")
+    lines.insert(line, garbage)
+    try:
+        result = nccl_tests.parse("\n".join(lines), partial=True)
+    except ParseError:
+        return
+    assert result.rows == _COMPLETE.rows[:len(result.rows)]

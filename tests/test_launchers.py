@@ -227,12 +227,31 @@ def test_lab_iperf3_pair_and_netpipe(d4):
     assert pair.server_argv == ["iperf3", "-s", "-1", "-B", "198.19.18.12", "-p", "5203"]
     assert pair.argv == ["iperf3", "-c", "198.19.18.12", "-B", "198.19.18.11", "-p", "5203", "-t", "5", "-J"]
     npmpi = launchers.launch(CAT.case("netpipe-pair"), lab)
+    rails = ",".join(r.netdev for r in d4[0].rails)
     assert npmpi.argv == ["mpirun", "-np", "2", "--hostfile", "hostfile", "--map-by", "ppr:1:node", "--bind-to",
-                          "numa", "--mca", "pml", "ucx", "NPmpi", "-u", "8388608", "-o", "/dev/null"]
+                          "numa", "--mca", "pml", "ucx", "--mca", "btl_tcp_if_include", rails,
+                          "NPmpi", "-u", "8388608", "-o", "/dev/null"]
     root = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"allow_run_as_root": True, "pml": "ob1"}})
             for n in lab]
     assert launchers.launch(CAT.case("netpipe-pair"), root).argv[:2] == ["mpirun", "--allow-run-as-root"]
-    assert launchers.launch(CAT.case("netpipe-pair"), root).argv[11:14] == ["pml", "ob1", "NPmpi"]
+    assert launchers.launch(CAT.case("netpipe-pair"), root).argv[10:13] == ["--mca", "pml", "ob1"]
+
+
+def test_mca_parameters(d4):
+    assert launchers.mca_params(d4) == {"pml": "ucx", "oob_tcp_if_include": "enp75s0f0np0",
+                                        "btl_tcp_if_include": "enp75s0f0np0"}
+    declared = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"mca": {"btl_tcp_if_include": "198.19.0.0/24",
+                                                                                "pml": "ob1"}}}) for n in d4]
+    assert launchers.mca_params(declared) == {"pml": "ob1", "oob_tcp_if_include": "enp75s0f0np0",
+                                              "btl_tcp_if_include": "198.19.0.0/24"}
+    plain = [dataclasses.replace(n, frontend=None, rails=tuple(
+        r.model_copy(update={"rdma_device": None, "netdev": f"{n.name}r{i}"}) for i, r in enumerate(n.rails)))
+             for n in d4]
+    assert launchers.mca_params(plain) == {
+        "pml": "ucx", "btl_tcp_if_include": ",".join(f"198.19.{16 + i}.0/24" for i in range(8))}
+    bad = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"mca": {"--host": "x"}}}) for n in d4]
+    with pytest.raises(LaunchError, match=r"bringup_mpi.mca: '--host' is not an MCA parameter name"):
+        launchers.mca_params(bad)
 
 
 def test_shell_quotes_every_value(d4):

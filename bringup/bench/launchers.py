@@ -218,6 +218,42 @@ def _check(case: Case, nodes: list["Node"]) -> None:
 
 # ---------------------------------------------------------------------------------------------------- mpirun
 
+def _tcp_rails(nodes: list["Node"]) -> str | None:
+    """Where MPI's TCP traffic belongs on rails without RDMA (the lab): the rails, as the mpi_stack role's
+    default ``btl_tcp_if_include`` puts it (playbooks/roles/mpi_stack/defaults/main.yml); by name when every
+    node names them alike, else by the rails' networks (Open MPI takes CIDRs there too)."""
+    rails = [n.rails for n in nodes]
+    if not all(rails) or any(r.rdma_device for rs in rails for r in rs):
+        return None
+    names = {tuple(r.netdev for r in rs) for rs in rails}
+    if len(names) == 1:
+        return ",".join(names.pop())
+    networks = {tuple(str(r.address.network) if r.address else "" for r in rs) for rs in rails}
+    if len(networks) == 1 and "" not in next(iter(networks)):
+        return ",".join(networks.pop())
+    raise LaunchError("rails without RDMA differ in name and network between nodes: no one btl_tcp_if_include")
+
+
+def mca_params(nodes: list["Node"]) -> dict[str, str]:
+    """The MCA parameters on the mpirun line: the PML (layers.md L15 D4: ucx), the out-of-band wire-up on
+    the bootstrap NIC (layers.md L9), the TCP BTL on the rails where they carry MPI over TCP (else on the
+    bootstrap NIC: with RDMA rails UCX carries the ranks' traffic); then ``bringup_mpi.mca``, which wins,
+    as in the openmpi-mca-params.conf the mpi_stack role writes from it."""
+    mpi = _mpi(nodes[0])
+    params = {"pml": str(mpi.get("pml") or DEFAULT_PML)}
+    frontend = _frontend(nodes)
+    if frontend is not None:
+        params["oob_tcp_if_include"] = frontend
+    tcp = _tcp_rails(nodes) or frontend
+    if tcp is not None:
+        params["btl_tcp_if_include"] = tcp
+    for key, value in (mpi.get("mca") or {}).items():
+        if not re.fullmatch(r"[a-z0-9_]+", str(key)):
+            raise LaunchError(f"bringup_mpi.mca: {key!r} is not an MCA parameter name")
+        params[str(key)] = str(value)
+    return params
+
+
 def mpirun_launch(case: Case, nodes: list["Node"], env: dict[str, str] | None = None, *, rail: str | None = None,
                   catalogue: Catalogue | None = None, hostfile: str = "hostfile") -> Launch:
     """Open MPI's mpirun from the first node, ranks placed by a hostfile (layers.md L15, D4)."""
@@ -227,14 +263,12 @@ def mpirun_launch(case: Case, nodes: list["Node"], env: dict[str, str] | None = 
     ppn = _ranks_per_node(case, nodes)
     mpi = _mpi(nodes[0])
     argv = ["mpirun", "-np", str(ppn * len(nodes)), "--hostfile", hostfile, "--map-by", f"ppr:{ppn}:node",
-            "--bind-to", str(mpi.get("bind_to") or DEFAULT_BIND), "--mca", "pml", str(mpi.get("pml") or DEFAULT_PML)]
+            "--bind-to", str(mpi.get("bind_to") or DEFAULT_BIND)]
     if mpi.get("allow_run_as_root"):
         # Open MPI refuses root unless told (the lab runs as root); declared, never assumed.
         argv.insert(1, "--allow-run-as-root")
-    frontend = _frontend(nodes)
-    if frontend is not None:
-        # Open MPI's out-of-band wire-up and its TCP BTL on the bootstrap NIC, never a rail (layers.md L9).
-        argv += ["--mca", "oob_tcp_if_include", frontend, "--mca", "btl_tcp_if_include", frontend]
+    for key, value in mca_params(nodes).items():
+        argv += ["--mca", key, value]
     for key, value in env.items():
         argv += ["-x", f"{key}={value}"]
     rails = case_rails(case, nodes, rail) if (case.needs.rdma or rail) else []

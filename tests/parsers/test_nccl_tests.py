@@ -217,3 +217,40 @@ def test_fuzz_injected_garbage_is_an_error_or_harmless(line, garbage):
     except ParseError:
         return
     assert result.rows == _COMPLETE.rows[:len(result.rows)]
+
+
+def _current_layout(per_iter: bool, timestamp: bool, rows: list[str]) -> str:
+    """A table in src/util.cu writeResultHeader's per-iteration (-R) / timestamp layouts, rows as given."""
+    ts_label, pad = ("timestamp", 19) if timestamp else ("", 0)
+    if per_iter:
+        names = ("size", "count", "type", "redop", "root", "time", "algbw", "busbw", "#wrong", "i_min", "i_max",
+                 "i_p99", "i_cv%", "time", "algbw", "busbw", "#wrong", "i_min", "i_max", "i_p99", "i_cv%")
+        fmt = "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s  %7s  %7s  %7s  %7s  %7s  %6s  %6s  %6s  %7s  %7s  " \
+              "%7s  %7s %*s"
+    else:
+        names = ("size", "count", "type", "redop", "root", "time", "algbw", "busbw", "#wrong", "time", "algbw",
+                 "busbw", "#wrong")
+        fmt = "# %10s  %12s  %8s  %6s  %6s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s %*s"
+    header = fmt % (*names, pad, ts_label)
+    return "\n".join(["#", header, *rows, "# Out of bounds values : 0 OK", "# Avg bus bandwidth    : 1.5 ", "#", ""])
+
+
+def test_per_iteration_columns():
+    row = "%12li  %12li  %8s  %6s  %6s" % (1048576, 262144, "float", "sum", "    -1") + \
+        "  %7s  %6s  %6s  %6g  %7s  %7s  %7s  %7s" % ("  27.76", " 37.78", " 66.11", 0, "  26.10", "  31.02", "  30.55",
+                                                    "   4.12") + \
+        "  %7s  %6s  %6s  %6g  %7s  %7s  %7s  %7s" % ("  27.49", " 38.15", " 66.76", 0, "  26.02", "  29.80", "  29.61",
+                                                    "   3.90")
+    (parsed,) = nccl_tests.parse(_current_layout(True, False, [row])).rows
+    assert parsed.out_of_place == nccl_tests.Measure(27.76, 37.78, 66.11, wrong=0.0)
+    assert parsed.in_place == nccl_tests.Measure(27.49, 38.15, 66.76, wrong=0.0)
+
+
+def test_timestamp_column_and_in_place_only_row():
+    full = "%12li  %12li  %8s  %6s  %6s" % (8, 2, "float", "sum", "    -1") + \
+        "  %7s  %6s  %6s  %6g" % ("  12.90", "  0.00", "  0.00", 0) * 2 + "%21s" % "2026-12-04 03:10:02"
+    blank = "%12li  %12li  %8s  %6s  %6s" % (16, 4, "float", "sum", "    -1") + " " * 32 + \
+        "  %7s  %6s  %6s  %6g" % ("  12.83", "  0.00", "  0.00", 0) + "%21s" % "2026-12-04 03:10:03"
+    first, second = nccl_tests.parse(_current_layout(False, True, [full, blank])).rows
+    assert first.out_of_place == first.in_place == nccl_tests.Measure(12.90, 0.0, 0.0, wrong=0.0)
+    assert (second.size, second.out_of_place, second.in_place.time_us) == (16, None, 12.83)

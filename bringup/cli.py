@@ -43,6 +43,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     """Rebuild junit.xml and print the layer x node table of a run directory (e.g. after a SIGKILL)."""
     from bringup.report import junit, summary
+    from bringup.report.safe_text import safe_text
     from bringup.rundir import RUNNING, read_results
 
     run = Path(args.run_dir)
@@ -54,20 +55,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"bringup report: {run / 'meta.json'} unreadable ({exc}); rebuilding from results.jsonl", file=sys.stderr)
         meta = {}
+    meta = meta if isinstance(meta, dict) else {}
     records = list(read_results(run))
-    try:
-        junit.write(records, run.name, run / "junit.xml")
-    except OSError as exc:
-        print(f"bringup report: cannot write {run / 'junit.xml'}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
     for line in summary.layer_node_table(records):
         print(line)
     # "running" in meta.json (or no end time, from before status existed): the controller never reached the end.
-    status = meta.get("status") if isinstance(meta, dict) else None
-    if status == RUNNING or (isinstance(meta, dict) and meta and status is None and not meta.get("ended")):
+    status = meta.get("status")
+    if status == RUNNING or (meta and status is None and not meta.get("ended")):
         print(f"this run never finished (killed, or still running): {len(records)} finished checks recorded")
     elif status:
-        print(f"run {status}, exit status {meta.get('exit_status')}")
+        print(safe_text(f"run {status}, exit status {meta.get('exit_status')}"))
+    try:
+        junit.write(records, run.name, run / "junit.xml")
+    except OSError as exc:  # disk still full, or a read-only copy of the run: the table above still stands
+        print(f"bringup report: cannot write {run / 'junit.xml'}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"junit: {run / 'junit.xml'} ({len(records)} checks)")
     return 0
 

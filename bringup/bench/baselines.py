@@ -39,9 +39,8 @@ KEY = ["benchmark", "op", "size", "nodes", "gpus_per_node", "algo", "buffer", "m
 COLUMNS = KEY + ["value", "unit", "lower", "upper", "warn", "physical", "source", "file", "line"]
 
 _GB = {"GB/s"}  # nccl-tests prints algbw/busbw in decimal GB/s (1e9 B/s)
-# Which metrics each benchmark produces and the units each metric may be stated in (bench_contract.md).
-# The known benchmarks are this table's keys: when bringup/bench/catalogue.yml settles the list, derive
-# KNOWN_BENCHMARKS from it instead (the units stay here, they are a property of each tool's output).
+# Which metrics each benchmark produces and the units each metric may be stated in (bench_contract.md): a
+# property of each tool's output. Which benchmarks exist is the catalogue's business (known_benchmarks()).
 METRIC_UNITS: dict[str, dict[str, set[str]]] = {
     "nccl-tests": {"busbw": _GB, "algbw": _GB, "busbw_inplace": _GB, "algbw_inplace": _GB},
     "osu": {"bandwidth": {"MB/s"}, "latency": {"us"}},          # OSU prints MB/s (1e6 B/s) and us
@@ -49,7 +48,16 @@ METRIC_UNITS: dict[str, dict[str, set[str]]] = {
     "iperf3": {"bandwidth": {"Gb/s"}},                          # bits_per_second scaled to Gb/s
     "netpipe": {"bandwidth": {"Mb/s", "Gb/s"}, "latency": {"us"}},  # NPmpi prints Mbps and usec
 }
-KNOWN_BENCHMARKS: tuple[str, ...] = tuple(METRIC_UNITS)
+CONTRACT_BENCHMARKS: tuple[str, ...] = tuple(METRIC_UNITS)  # bench_contract.md's list
+
+
+def known_benchmarks() -> tuple[str, ...]:
+    """The tools bringup/bench/catalogue.yml runs; the contract's list where there is no catalogue module."""
+    try:
+        from bringup.bench import catalogue
+    except ImportError:
+        return CONTRACT_BENCHMARKS
+    return tuple(sorted({case.tool for case in catalogue.default().benchmarks}))
 LOWER_IS_BETTER = {"latency"}
 
 _SIZE = re.compile(r"^\s*(\d+)\s*(B|KiB|MiB|GiB|TiB)\s*$")
@@ -118,9 +126,10 @@ class Entry(BaseModel):
 
 def name_problem(benchmark: str, metric: str, unit: str) -> tuple[str, str] | None:
     """(field, problem) when the benchmark, its metric or the metric's unit is not one we know."""
-    if benchmark not in KNOWN_BENCHMARKS:
-        return "benchmark", f"unknown benchmark {benchmark!r} (known: {', '.join(KNOWN_BENCHMARKS)})"
-    metrics = METRIC_UNITS[benchmark]
+    known = known_benchmarks()
+    if benchmark not in known:
+        return "benchmark", f"unknown benchmark {benchmark!r} (known: {', '.join(known)})"
+    metrics = METRIC_UNITS.get(benchmark, {})
     if metric not in metrics:
         return "metric", f"{benchmark} has no metric {metric!r} (known: {', '.join(metrics)})"
     if unit not in metrics[metric]:

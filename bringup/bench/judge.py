@@ -37,7 +37,7 @@ def normalize_results(results: pd.DataFrame) -> pd.DataFrame:
     out = results.copy(deep=False)
     for col in ("algo", "buffer", "invalid_reason"):   # the columns a CSV leaves blank
         if out[col].dtype not in (object, "str") or out[col].hasnans:
-            out[col] = out[col].fillna("").astype(str)
+            out[col] = out[col].astype(object).fillna("").astype(str)
     for col in ("size", "nodes", "gpus_per_node"):
         out[col] = out[col].astype("int64")
     out["value"] = out["value"].astype("float64")
@@ -58,8 +58,9 @@ def judge(results: pd.DataFrame, baselines: pd.DataFrame, strict: bool = False) 
     g = grouped.ngroup().to_numpy()
     first = pd.Series(g).drop_duplicates()            # groups are numbered in order of first appearance
     keys = r.iloc[first.index.to_numpy()][KEY + ["unit"]].reset_index(drop=True)
-    table = keys.merge(baselines[KEY + _BASELINE_FIELDS].rename(columns=_RENAMED), on=KEY, how="left",
-                       validate="many_to_one", sort=False)
+    # An empty baselines frame (a profile without a folder) has object columns: give it the loader's dtypes.
+    refs = baselines[KEY + _BASELINE_FIELDS].astype(_BASELINE_DTYPES).rename(columns=_RENAMED)
+    table = keys.merge(refs, on=KEY, how="left", validate="many_to_one", sort=False)
     table["unit_mismatch"] = table["baseline_unit"].notna() & (table["unit"] != table["baseline_unit"])
 
     def per_row(col: str) -> np.ndarray:
@@ -99,6 +100,8 @@ def judge(results: pd.DataFrame, baselines: pd.DataFrame, strict: bool = False) 
 
 _OUTCOMES = np.array(["pass", "warn", "fail", "no-baseline"], dtype=object)
 _BASELINE_FIELDS = ["value", "unit", "lower", "upper", "warn", "physical", "file", "line"]
+_BASELINE_DTYPES = {"size": "int64", "nodes": "int64", "gpus_per_node": "int64", "value": "float64",
+                    "lower": "float64", "upper": "float64", "warn": "float64", "physical": "float64"}
 _RENAMED = {"value": "reference", "unit": "baseline_unit", "file": "baseline_file", "line": "baseline_line"}
 _JUDGED, _WARN, _MISSING, _UNIT, _INVALID = range(5)   # message kinds, in the order their texts differ
 _EMPTY = '""'

@@ -18,7 +18,8 @@ import pytest
 from bringup import expect
 from bringup.designs import LAYERS, Design, layer_of_path, parse_layer_selection
 from bringup.gating import BLOCKED_PREFIX, Gate
-from bringup.inventory import Cluster, InventoryError, Node, ansible_source, load_inventory
+from bringup.inventory import (Cluster, InventoryError, Node, ansible_source, load_inventory, load_recorded,
+                               write_resolved)
 from bringup.kube import KubeFacts
 from bringup.probe.prober import Prober, ProbeSet
 from bringup.probe.transport import NodeUnreachable, ReplayTransport, TestinfraTransport
@@ -92,14 +93,16 @@ def _select_nodes(cluster: Cluster, spec: str | None) -> list[Node]:
 def _load_state(config: pytest.Config) -> State:
     replay = config.getoption("replay")
     inventory = config.getoption("inventory")
+    recorded = None
     if replay:
         replay_path = Path(replay).resolve()
         if not (replay_path / "probes").is_dir():
             raise pytest.UsageError(f"--replay {replay}: not a run directory (no probes/ folder)")
-        if inventory is None:
-            inventory = str(replay_path / "inventory")
+        if inventory is None:  # the recorded inventory is data: json (or plain YAML), never ansible
+            recorded = replay_path / "inventory"
     try:
-        cluster = load_inventory(inventory or "local", config.getoption("design"))
+        cluster = load_recorded(recorded, config.getoption("design")) if recorded else \
+            load_inventory(inventory or "local", config.getoption("design"))
         layers = parse_layer_selection(config.getoption("layers")) if config.getoption("layers") else \
             frozenset(range(1, 16))
         kubectl = kubeapi.subject(cluster)
@@ -155,6 +158,7 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(exc)) from None
         for warning in state.run.snapshot(state.cluster.path):
             config.issue_config_time_warning(UserWarning(warning), stacklevel=2)
+        write_resolved(state.cluster, state.run.path / "inventory", state.run.redactor.data)  # --replay reads it
         state.run.write_meta()
     state.prober = Prober(_transport_factory(config, state), state.run.path if state.run else None,
                           timeout_s=config.getoption("probe_timeout"))

@@ -103,6 +103,10 @@ def _path(path: str) -> str:
 
 
 def kubectl(subject: KubectlSubject, *args: str) -> str:
+    """Every inventory value reaches kubectl as a value, never as a flag: ``--kubeconfig``/``--context`` take
+    the next word as their value whatever it starts with (spf13/pflag, a non-boolean long flag), and the
+    operands (namespace, node names) are validated on load as RFC 1123 names, which cannot start with '-'
+    (bringup.model.Kubernetes, bringup.model.host_name_problem)."""
     words = ["kubectl", f"--request-timeout={REQUEST_TIMEOUT}"]
     if subject.config.kubeconfig:
         words += ["--kubeconfig", _path(subject.config.kubeconfig)]

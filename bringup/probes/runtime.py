@@ -38,11 +38,12 @@ def peers(node: "Node") -> list[str]:
 
 
 def getent(node: "Node") -> Probe:
-    return Probe("getent-hosts", "getent hosts " + " ".join(quote(n) for n in node.fleet or (node.name,)))
+    # `--`: the names are operands, never options (glibc getent parses its options with argp).
+    return Probe("getent-hosts", "getent hosts -- " + " ".join(quote(n) for n in node.fleet or (node.name,)))
 
 
 def ssh(node: "Node", peer: str) -> Probe:
-    return Probe(f"ssh-{peer}", f"ssh {SSH_OPTS} {quote(peer)} true")
+    return Probe(f"ssh-{peer}", f"ssh {SSH_OPTS} -- {quote(peer)} true")  # `--`: the peer is never an option
 
 
 def plan(node: "Node") -> list[Probe]:

@@ -52,13 +52,16 @@ def srun_launch(node: "Node") -> Probe:
 
 
 def munge_peer(peer: str) -> Probe:
-    return Probe("munge-peer", f"munge -n | ssh {SSH_OPTS} {quote(peer)} unmunge")
+    # `--` ends ssh's options: the peer is a host name, never an option (-oProxyCommand=...).
+    return Probe("munge-peer", f"munge -n | ssh {SSH_OPTS} -- {quote(peer)} unmunge")
 
 
 def mpirun_pair(node: "Node", peer: str) -> Probe:
     """One rank here and one on the peer, from a hostfile (layers.md L15 D4 placement)."""
-    hosts = f"{quote(node.name)} slots=1\\n{quote(peer)} slots=1\\n"
-    return Probe("mpirun-pair", f"hf=$(mktemp) && printf '{hosts}' >\"$hf\" && {MPI_ENV} mpirun -np 2 "
+    # The names are printf's arguments, each one quoted word; the format string holds no inventory value
+    # (a quoted name inside a single-quoted format would end that quote and run as shell code).
+    hosts = f"'%s slots=1\\n' {quote(node.name)} {quote(peer)}"
+    return Probe("mpirun-pair", f"hf=$(mktemp) && printf {hosts} >\"$hf\" && {MPI_ENV} mpirun -np 2 "
                                 f"--hostfile \"$hf\" --map-by ppr:1:node hostname | sort | uniq -c; "
                                 f"rc=$?; rm -f \"$hf\"; exit $rc")
 
@@ -80,7 +83,7 @@ def rail_bandwidth(node: "Node", rail) -> Probe | None:
     server = f"timeout 15 iperf3 -s -1 -B {dst} -p {port} </dev/null >/dev/null 2>&1 &"
     mtu = rail.mtu or node.fabric.mtu or 1500
     return Probe(f"iperf-{rail.name}",
-                 f"ssh {SSH_OPTS} {quote(peer[0])} {quote(server)} && sleep 0.3 && "
+                 f"ssh {SSH_OPTS} -- {quote(peer[0])} {quote(server)} && sleep 0.3 && "
                  f"iperf3 -c {dst} -B {src} -p {port} -u -b {IPERF_OFFERED} -l {mtu - 28} -t 1 -J")
 
 

@@ -72,10 +72,12 @@ def _seconds(node: "Node", key: str) -> int:
 
 def tests(node: "Node") -> dict[str, PairTest]:
     """The perftest measurements, with the lengths and sizes of bringup/policy.yml (or the inventory's)."""
+    # tos and roce_gid_index are integers by the schema (bringup.model.Expect); int() and quote() keep them
+    # one inert word even for a value that did not come through it.
     tos = expect.declared(node, "tos", node.fabric.tos, "bringup_fabric.tos")
-    common = ("-F",) + ((f"--tclass={tos.value}",) if tos else ())
+    common = ("-F",) + ((quote(f"--tclass={int(tos.value)}"),) if tos else ())
     gid = node.expect.get("roce_gid_index")  # unset: perftest picks the RoCE v2 GID itself
-    common += ("-x", str(int(gid))) if gid is not None else ()
+    common += ("-x", quote(str(int(gid)))) if gid is not None else ()
     bw = ("--report_gbits", "-q", "4", "-s", "65536")  # layers.md §4: >= 64 KB messages, 4 QPs
     proof_s, bw_s = _seconds(node, "traffic_proof_seconds"), _seconds(node, "perftest_seconds")
     return {
@@ -114,7 +116,7 @@ def pair_probe(node: "Node", rail: "Rail", test: PairTest) -> Probe:
               f"echo \"{test.tool} server did not listen on port {port} of $(hostname)\" >&2; exit 1")
     client = f"{_binary(node, test.tool)}; {_side(test, rail, port)} {quote(peer_address)}"
     return Probe(f"perftest-{test.name}-{rail.name}",
-                 f"ssh {SSH_OPTS} {quote(peer_name)} {quote(server)} && {client}")
+                 f"ssh {SSH_OPTS} -- {quote(peer_name)} {quote(server)} && {client}")
 
 
 def counters(rail: "Rail", when: str) -> Probe:

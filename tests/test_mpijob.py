@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,52 @@ def test_inventory_values_never_become_options(manifest):
         mpijob.the_job(bad)
     with pytest.raises(MPIJobError, match=r"the manifest holds 0 MPIJobs, expected one"):
         mpijob.the_job({"apiVersion": "v1", "kind": "List", "items": []})
+
+
+def test_kubectl_on_another_host_through_a_shell_script(tmp_path, monkeypatch, d1, manifest):
+    """kubectl_host: each call becomes one script (stdin piped with printf); ~/ is that host's $HOME."""
+    state = _stub(tmp_path, monkeypatch, ["running.json", "succeeded.json"])
+    scripts = []
+
+    def remote(script: str, timeout: float) -> tuple[int, str, str]:
+        scripts.append(script)
+        proc = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=timeout)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    clock = _Clock()
+    config = Kubernetes(**d1[0].vars["bringup_kubernetes"])
+    result = MPIJobRun(config, runner=mpijob.script_runner(remote), clock=clock, sleep=clock.sleep).run(manifest, 60)
+    assert result.state == "Succeeded"
+    assert scripts[0].startswith("printf '%s' '{\"apiVersion\": \"v1\"")
+    assert scripts[0].endswith('| kubectl --request-timeout=20s --kubeconfig="$HOME"/.kube/gpu-a.yaml '
+                               "--context=gpu-a-admin apply -f -")
+    assert _calls(state)[0][1] == f"--kubeconfig={tmp_path}/home/.kube/gpu-a.yaml"  # expanded there, not here
+    assert json.loads((state / "applied.json").read_text()) == manifest
+
+
+@pytest.mark.parametrize("states, timeout_s, expected", [
+    (["succeeded.json"], 60, {"rc": 0, "timed_out": False, "error": None, "stderr": ""}),
+    (["failed.json"], 60, {"rc": 1, "timed_out": False, "error": None,
+                           "stderr": "MPIJob default/dp-mpijob-bert failed: BackoffLimitExceeded: Job has reached "
+                                     "the specified backoff limit"}),
+    (["running.json"], 10, {"rc": 124, "timed_out": True,
+                            "error": "killed at its 10 s timeout: MPIJob default/dp-mpijob-bert still Running after "
+                                     "10 s (MPIJobRunning: MPIJob default/dp-mpijob-bert is running.) (hung benchmark)"}),
+])
+def test_outcomes_for_the_runner(tmp_path, monkeypatch, d1, manifest, states, timeout_s, expected):
+    _stub(tmp_path, monkeypatch, states)
+    clock = _Clock()
+    launch = launchers.Launch("mpijob", [], "controller", manifest=manifest, timeout_s=timeout_s)
+    run = mpijob.outcome_runner(Kubernetes(**d1[0].vars["bringup_kubernetes"]), clock=clock, sleep=clock.sleep)
+    outcome = run(launch, float(timeout_s))
+    assert {k: getattr(outcome, k) for k in expected} == expected
+    assert outcome.stdout == (FIXTURES / "launcher.log").read_text()
+
+
+def test_outcome_of_a_job_that_never_starts_is_an_error(tmp_path, monkeypatch, d1, manifest):
+    _stub(tmp_path, monkeypatch, ["created.json"])
+    clock = _Clock()
+    launch = launchers.Launch("mpijob", [], "controller", manifest=manifest, timeout_s=10)
+    outcome = mpijob.outcome_runner(None, clock=clock, sleep=clock.sleep)(launch, 10.0)
+    assert outcome.rc is None and outcome.error.startswith("MPIJob default/dp-mpijob-bert never started within 10 s")
+    assert "Warning FailedScheduling (pod dp-mpijob-bert-worker-0, 3x)" in outcome.error

@@ -15,6 +15,9 @@ before the deadline "never started": the error quotes the events of its pods (``
 A job that ran but did not finish is returned as ``Timeout`` with the log so far (a hung benchmark).
 
 Every kubectl call is an argv list; inventory values go in ``--flag=value`` form, so none can become an option.
+kubectl runs on the controller (:func:`local_runner`) or, through :func:`script_runner`, on the inventory's
+``bringup_kubernetes.kubectl_host`` over its transport. :func:`outcome_runner` is the runner's ``kubectl``
+hook: a JobResult becomes the run directory's Outcome (Succeeded rc 0, Failed rc 1, a hung job rc 124).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -61,11 +65,31 @@ def local_runner(argv: list[str], stdin: str | None, timeout: float) -> subproce
         return subprocess.CompletedProcess(argv, 124, "", f"{argv[0]} did not answer within {timeout:.0f} s")
 
 
-def kubectl(config: Kubernetes | None, *args: str) -> list[str]:
-    """kubectl with the inventory's kubeconfig and context (``~/`` is the controller's home)."""
+def script_runner(run: Callable[[str, float], tuple[int, str, str]]) -> Runner:
+    """A runner through a transport that takes one shell script (kubectl on ``bringup_kubernetes.kubectl_host``):
+    every word quoted, stdin piped in with printf, and a kubeconfig under ``~/`` left to that host's $HOME."""
+    def runner(argv: list[str], stdin: str | None, timeout: float) -> subprocess.CompletedProcess:
+        words = []
+        for arg in argv:
+            if arg.startswith("--kubeconfig=~/"):
+                words.append('--kubeconfig="$HOME"/' + shlex.quote(arg.removeprefix("--kubeconfig=~/")))
+            else:
+                words.append(shlex.quote(arg))
+        line = " ".join(words)
+        if stdin is not None:
+            line = f"printf '%s' {shlex.quote(stdin)} | {line}"
+        rc, out, err = run(line, timeout)
+        return subprocess.CompletedProcess(argv, rc, out, err)
+    return runner
+
+
+def kubectl(config: Kubernetes | None, *args: str, expand_home: bool = True) -> list[str]:
+    """kubectl with the inventory's kubeconfig and context (``~/`` is the controller's home, or left for the
+    kubectl host's shell with ``expand_home=False``)."""
     argv = ["kubectl", f"--request-timeout={REQUEST_TIMEOUT}"]
     if config and config.kubeconfig:
-        argv.append(f"--kubeconfig={os.path.expanduser(config.kubeconfig)}")
+        path = os.path.expanduser(config.kubeconfig) if expand_home else config.kubeconfig
+        argv.append(f"--kubeconfig={path}")
     if config and config.context:
         argv.append(f"--context={config.context}")
     return argv + list(args)
@@ -119,9 +143,10 @@ class MPIJobRun:
                  poll_s: float = 5.0, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
         self.config, self.runner, self.poll_s, self.clock, self.sleep = config, runner, poll_s, clock, sleep
+        self.local = runner is local_runner
 
     def _kubectl(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return self.runner(kubectl(self.config, *args), stdin, 60.0)
+        return self.runner(kubectl(self.config, *args, expand_home=self.local), stdin, 60.0)
 
     def _where(self) -> str:
         config = self.config or Kubernetes()
@@ -193,3 +218,24 @@ class MPIJobRun:
                               f"(last state {state}: {message}); events:\n  {quoted}")
         return JobResult(name, namespace, "Timeout", f"still {state} after {timeout_s:.0f} s ({message})",
                          self.log(name, namespace), self.clock() - start, obj.get("status") or {})
+
+
+def outcome_runner(config: Kubernetes | None, **options: Any) -> Callable[[Any, float], Any]:
+    """``BenchRunner(kubectl=...)``: a Launch of kind mpijob -> the run directory's Outcome. The launcher's log
+    is the benchmark output; a Failed job keeps it (NCCL WARN lines say why); a hung one is a timeout."""
+    from bringup.bench.store import Outcome
+    from bringup.probe.batch import TIMEOUT_RC
+
+    def run(launch: Any, timeout_s: float) -> Any:
+        try:
+            result = MPIJobRun(config, **options).run(launch.manifest, timeout_s)
+        except MPIJobError as exc:
+            return Outcome(None, error=str(exc))
+        where = f"MPIJob {result.namespace}/{result.name}"
+        if result.state == "Succeeded":
+            return Outcome(0, result.log, seconds=round(result.seconds, 3))
+        if result.state == "Timeout":
+            return Outcome(TIMEOUT_RC, result.log, result.message, round(result.seconds, 3), timed_out=True,
+                           error=f"killed at its {timeout_s:g} s timeout: {where} {result.message} (hung benchmark)")
+        return Outcome(1, result.log, f"{where} failed: {result.message}", round(result.seconds, 3))
+    return run

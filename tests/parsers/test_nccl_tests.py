@@ -42,6 +42,29 @@ def test_real_gb200_excerpt_overflowing_time_and_footer():
     assert result.complete and result.op is None  # the excerpt starts after "# Collective test starting"
 
 
+def test_real_alltoall_capture_overflowing_bandwidth_and_mixed_na():
+    result = nccl_tests.parse(_read("alltoall_rtx5090_issue287.txt"))
+    assert result.header.step_kind == "bytes" and result.header.step == 1048576
+    (row,) = result.rows
+    assert (row.size, row.count, row.redop) == (33554432, 8388608, "none")
+    assert row.out_of_place == nccl_tests.Measure(19.56, 1715.44, 0.0, wrong=0.0)  # "%6.2f" wider than 6
+    assert row.in_place == nccl_tests.Measure(0.78, 43046.10, 0.0)  # N/A on the in-place half only
+    assert (result.out_of_bounds, result.avg_busbw) == (0, 0.0)
+
+
+def test_real_tag_output_capture_with_trailing_blanks():
+    result = nccl_tests.parse(_read("all_reduce_p5_tag_output_excerpt.txt"), partial=True)
+    assert [r.size for r in result.rows] == [8, 16, 32] and not result.complete
+    assert result.rows[2].out_of_place == nccl_tests.Measure(22.25, 0.0, 0.0, wrong=0.0)
+
+
+def test_real_version_line_with_git_hash():
+    result = nccl_tests.parse(_read("all_reduce_gb10_2.20.0_excerpt.txt"), partial=True)
+    assert (result.version, result.nccl_headers, result.header.unalign) == ("2.20.0", 23102, 0)
+    assert result.ranks[1] == nccl_tests.Rank(1, 0, 1669515, "spark-dbf4", 0, "000f:01:00", "NVIDIA GB10")
+    assert result.rows[-1].in_place == nccl_tests.Measure(64.71, 1.01, 1.01, wrong=0.0)
+
+
 @pytest.mark.parametrize("op", COLLECTIVES)
 def test_every_collective_binary(op):
     result = nccl_tests.parse(_read(f"{op}_2node.txt"))

@@ -52,6 +52,16 @@ def test_real_alltoall_capture_overflowing_bandwidth_and_mixed_na():
     assert (result.out_of_bounds, result.avg_busbw) == (0, 0.0)
 
 
+def test_real_old_layout_capture():
+    result = nccl_tests.parse(_read("all_reduce_old_layout_npkit19_excerpt.txt"), partial=True)
+    assert (result.layout, result.header.validation, result.header.agg_iters) == ("error", 1, None)
+    assert result.ranks[2] == nccl_tests.Rank(2, None, 20143, "gpu9", 2, "0xb1", "NVIDIA GeForce RTX 2080 Ti")
+    first = result.rows[0]
+    assert (first.size, first.count, first.type, first.redop, first.root) == (8, 2, "float", "sum", None)
+    assert first.out_of_place == nccl_tests.Measure(40.17, 0.0, 0.0, error=1e-07)
+    assert first.in_place == nccl_tests.Measure(62.08, 0.0, 0.0, error=0.0)
+
+
 def test_real_tag_output_capture_with_trailing_blanks():
     result = nccl_tests.parse(_read("all_reduce_p5_tag_output_excerpt.txt"), partial=True)
     assert [r.size for r in result.rows] == [8, 16, 32] and not result.complete

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bringup.parsers import nccl_tests, osu
+from bringup.parsers import iperf3, nccl_tests, netpipe, osu
 
 COLUMNS = ["case", "benchmark", "op", "size", "nodes", "gpus_per_node", "algo", "buffer", "metric", "value", "unit",
            "subject", "valid", "invalid_reason"]
@@ -87,3 +87,32 @@ def osu_rows(result: osu.Report, *, case: str, subject: str, op: str | None = No
     return _frame(records, {"case": case, "benchmark": "osu", "op": op or result.op, "nodes": nodes,
                             "gpus_per_node": gpus_per_node, "algo": "",
                             "buffer": result.buffer if buffer is None else buffer, "subject": subject})
+
+
+def iperf3_rows(result: iperf3.Report, *, case: str, subject: str, op: str = "iperf3_tcp", nodes: int = 2,
+                gpus_per_node: int = 0, buffer: str = "host") -> pd.DataFrame:
+    """One row: what the server received (``end.sum_received``) in Gb/s (10^9 bit/s), keyed by the write size
+    (``-l``, 128 KiB by default). A test in which the server received nothing is invalid whatever the figure."""
+    reason = "" if result.received_bytes > 0 else f"the server received 0 bytes of {result.sent_bytes} sent"
+    records = {"size": [result.blksize], "metric": ["bandwidth"], "value": [result.received_gbps],
+               "valid": [not reason], "invalid_reason": [reason]}
+    return _frame(records, {"case": case, "benchmark": "iperf3", "op": op, "nodes": nodes,
+                            "gpus_per_node": gpus_per_node, "algo": "", "buffer": buffer, "unit": "Gb/s",
+                            "subject": subject})
+
+
+def netpipe_rows(result: netpipe.Report, *, case: str, subject: str, op: str = "netpipe", nodes: int = 2,
+                 gpus_per_node: int = 0, buffer: str = "host") -> pd.DataFrame:
+    """Two rows per message size: ``bandwidth`` in Gb/s (NetPIPE's 2^20-bit "Mbps" converted to 10^9 bit/s) and
+    ``latency`` in us (NetPIPE's one-way time, half the round trip)."""
+    records: dict[str, list] = {"size": [], "metric": [], "value": [], "unit": [], "valid": [], "invalid_reason": []}
+    for point in result.points:
+        for metric, value, unit in (("bandwidth", point.gbps, "Gb/s"), ("latency", point.usec, "us")):
+            records["size"].append(point.size)
+            records["metric"].append(metric)
+            records["value"].append(value)
+            records["unit"].append(unit)
+            records["valid"].append(True)
+            records["invalid_reason"].append("")
+    return _frame(records, {"case": case, "benchmark": "netpipe", "op": op, "nodes": nodes,
+                            "gpus_per_node": gpus_per_node, "algo": "", "buffer": buffer, "subject": subject})

@@ -88,6 +88,9 @@ _MODULES = (
     "unmunge",
     # traffic rows (issue 5): L8 proof by traffic, L12 GDR bandwidth, L13 pairwise RDMA
     "perftest",
+    # the lab's benchmarks (issue 10 item 8): Debian's iperf3 and NetPIPE (netpipe-openmpi)
+    "iperf3",
+    "netpipe",
     # L10 SR-IOV operator rows (kubectl -o json of the operator's CRs and the node)
     "kubectl_node",
     "kubectl_nodestates",

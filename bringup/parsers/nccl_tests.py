@@ -247,10 +247,15 @@ def _parse_text(text: str) -> Result:
             _hash_line(result, s, s.split(), state)
             continue
         table = state["table"]
-        if table is not None and "0" <= s[0] <= "9" and result.out_of_bounds is None and not causes:
+        if table is not None and "0" <= s[0] <= "9" and result.out_of_bounds is None:
             fields = s.split()
             if _INT.fullmatch(fields[0]):
-                result.rows.append(_row(fields, table, number, raw))
+                try:
+                    result.rows.append(_row(fields, table, number, raw))
+                except ParseError:
+                    if not causes:
+                        raise
+                    # after the run failed: a backtrace frame ("0 0x7f..."), not a damaged row; the cause is quoted
                 continue
         if "NCCL INFO" in s:
             continue

@@ -193,6 +193,13 @@ def test_abort_after_rows_is_incomplete_with_the_cause():
         nccl_tests.parse(text)
 
 
+def test_backtrace_after_a_failure_quotes_the_failure():
+    text = _read("all_reduce_killed.txt") + "[node01:40000] *** Process received signal ***\n" \
+        "node01: Test NCCL failure common.cu:1279 'unhandled cuda error'\n0 0x0000000000042520 __sigaction()  ???:0\n"
+    with pytest.raises(ParseError, match="incomplete: node01: Test NCCL failure common.cu:1279 'unhandled cuda error'"):
+        nccl_tests.parse(text)
+
+
 def test_row_cut_mid_way_is_dropped_not_shortened():
     text = _read("all_reduce_2node.txt")
     cut = text[:text.index("359.84") + 4]  # "...  359.8" of the last row, no newline

@@ -1,25 +1,26 @@
 """nccl-tests (``all_reduce_perf``, ``all_gather_perf``, ... ``hypercube_perf``): the run header, the rank table,
-the result table and its footer, as text or as the ``-J FILE`` JSON. Example (nccl-tests 2.17, abridged)::
+the result table and its footer, as text or as the ``-J FILE`` JSON. Example (nccl-tests 2.20.0 on two DGX
+Spark, NVIDIA/dgx-spark-playbooks#103; abridged)::
 
-    # nccl-tests version 2.17.9 nccl-headers=22902 nccl-library=22902
+    # nccl-tests version 2.20.0 (b4d5bee) nccl-headers=23102 nccl-library=23102
     # Collective test starting: all_reduce_perf
-    # nThread 1 nGpus 1 minBytes 1 maxBytes 134217728 step: 2(factor) warmup iters: 1 iters: 20 agg iters: 1 validation: 1 graph: 0
+    # nThread 1 nGpus 1 minBytes 8192 maxBytes 8589934592 step: 2(factor) warmup iters: 10 iters: 100 agg ...
     #
     # Using devices
-    #  Rank  0 Group  0 Pid 206828 on   gpu-1-43 device  0 [0009:01:00] NVIDIA GH200 120GB
+    #  Rank  0 Group  0 Pid 1666603 on spark-d708 device  0 [000f:01:00] NVIDIA GB10
+    #  Rank  1 Group  0 Pid 1669515 on spark-dbf4 device  0 [000f:01:00] NVIDIA GB10
     #
     #                                                              out-of-place                       in-place
     #       size         count      type   redop    root     time   algbw   busbw  #wrong     time   algbw   busbw  #wrong
     #        (B)    (elements)                               (us)  (GB/s)  (GB/s)             (us)  (GB/s)  (GB/s)
-         2097152       2097152      int8     sum      -1  6249.20    0.34    0.63   18134  6142.32    0.34    0.64    9609
-    # Out of bounds values : 0 OK
-    # Avg bus bandwidth    : 745.53
-    #
-    # Collective test concluded: all_reduce_perf
+            8192          2048     float     sum      -1    35.15    0.23    0.23       0    30.33    0.27    0.27       0
 
-Layouts (src/common.cu, later src/util.cu of NVIDIA/nccl-tests): before ~2.10 there is no ``root`` column and
-the fifth figure of each half is ``error``, the maximum relative error (``%5.0le``: ``1e-07``), not a count; the
-rank lines read ``#   Rank  0 Pid 1320 on host device  0 [0x00] GPU``; later ``Group`` and ``[0000:19:00]``
+and a whole run ends ``# Out of bounds values : 0 OK``, ``# Avg bus bandwidth    : 745.53``, ``#`` (src/util.cu
+``writeResultFooter``; current releases add ``# Collective test concluded: all_reduce_perf``).
+
+Layouts (src/common.cu, later src/util.cu of NVIDIA/nccl-tests): the oldest have no ``root`` column, and until
+``#wrong`` replaced it the fourth figure of each half is ``error``, the maximum relative error (``%5.0le``:
+``1e-07``), not a count (read with or without ``root``); the rank lines read ``#   Rank  0 Pid 1320 on host device  0 [0x00] GPU``; later ``Group`` and ``[0000:19:00]``
 join them. ``#wrong`` is printed ``%6g``, so a million wrong elements reads ``1.04858e+06`` (kept as printed,
 a float). ``N/A`` means "not checked" (``-c 0``, sendrecv in some releases). A process whose device lines
 overflow nccl-tests' 2048-byte buffer ends them with ``...`` (elided, not an error). ``srun -l`` (``0: ``,

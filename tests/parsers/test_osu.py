@@ -1,5 +1,8 @@
 """OSU micro-benchmark reports: exact values from the fixtures (tests/fixtures/osu/README.md)."""
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +157,15 @@ def test_fuzz_injected_garbage_is_an_error_or_harmless(data, garbage):
     except ParseError:
         return
     assert report.rows == _PARTIAL[index].rows[:len(report.rows)]
+
+
+def test_cli_parses_and_fails_loudly():
+    ok = subprocess.run([sys.executable, "-m", "bringup.cli", "parse", "osu", str(FIX / "osu_bw_cuda_dd_7.2.txt")],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["rows"][-1] == {
+        "size": 33554432, "latency_us": None, "min_latency_us": None, "max_latency_us": None, "iterations": None,
+        "bandwidth_mbs": 93130.52, "message_rate": None, "validation": None, "extra": []}
+    crash = str(FAILED / "osu_bibw_cuda_crash_7.5.txt")
+    bad = subprocess.run([sys.executable, "-m", "bringup.cli", "parse", "osu", crash], capture_output=True, text=True)
+    assert bad.returncode == 1 and "Caught signal 7 (Bus error" in bad.stderr

@@ -81,6 +81,7 @@ def test_osu_latency_rows_and_validation_fail():
 
 
 def test_osu_incomplete_report_rows_are_invalid_and_buffer_override():
-    df = osu_rows(_osu("osu_bibw_cuda_crash_7.5.txt", partial=True, folder="osu_failed"), case="c", subject="s", buffer="device")
+    report = _osu("osu_bibw_cuda_crash_7.5.txt", partial=True, folder="osu_failed")
+    df = osu_rows(report, case="c", subject="s", buffer="device")
     assert not df["valid"].any() and set(df["buffer"]) == {"device"}
     assert df["invalid_reason"].iloc[0].startswith("incomplete table: [b5302:2889239:0:2889239] Caught signal 7")

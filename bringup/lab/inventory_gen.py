@@ -78,6 +78,15 @@ def group_vars(design: str, memlock_ok: bool = True) -> dict:
             # CPU is the limit), the throttle fault (tbf 50 Mbit/s) 0.05. 0.15 sits 4x and 3x from them.
             "rail_bandwidth_gbps": 0.15,
         },
+        "bringup_mpi": {
+            # Benchmarks Debian ships (the benchmarks role installs them; `up` puts them on the host): nccl-tests,
+            # OSU and perftest need a GPU or a ConnectX NIC the lab has not (issue 10 item 8).
+            "benchmarks": ["iperf3", "netpipe"],
+            # Every lab node shares the host's few cores, so two busy-polling ranks take turns by scheduler tick:
+            # NPmpi measured 4 ms per 1-byte ping-pong on a 2-core host, 14-48 us with ranks that yield (Open
+            # MPI's mpi_yield_when_idle, `ompi_info --param mpi all --level 9`).
+            "mca": {"mpi_yield_when_idle": 1},
+        },
     }
     if not memlock_ok:
         # This host cannot raise RLIMIT_MEMLOCK (no CAP_SYS_RESOURCE), so neither can its lab nodes: a lab

@@ -47,7 +47,9 @@ def up(nodes_count: int = 4, rails: int = 2, design: str = "baremetal-slurm-roce
                            f"`bringup lab down` removes it")
         log("bringup lab: --force: removing the lab that is up")
         down(log=log)
-    installed = packages.ensure(install)
+    # The lab's tools and every package the design's roles will ask for on a node (nodes have no mirror).
+    installed = packages.ensure(install, design=design,
+                                inventory=inventory_gen.group_vars(design, inventory_gen.can_raise_memlock()))
     if installed:
         log(f"bringup lab: installed {' '.join(installed)}")
     _probe_namespaces()

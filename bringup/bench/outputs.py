@@ -8,6 +8,7 @@ with the node and the command.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable
 
 import pandas as pd
@@ -58,28 +59,27 @@ def _perftest_rows(text: str, ctx: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
+def _call(rows_function: Callable[..., pd.DataFrame], parsed: Any, ctx: dict[str, Any]) -> pd.DataFrame:
+    """Pass a rows function the context keys it takes; fill the contract columns it leaves to the caller."""
+    accepted = inspect.signature(rows_function).parameters
+    frame = rows_function(parsed, **{k: v for k, v in ctx.items() if k in accepted})
+    for key, value in ctx.items():
+        if key not in frame.columns:
+            frame[key] = value
+    return frame
+
+
 def _rows_function(tool: str) -> Callable[[str, dict[str, Any]], pd.DataFrame]:
     if tool == "perftest":
         return _perftest_rows
     from bringup.bench import rows
+    from bringup.parsers import registry
 
-    if tool == "nccl-tests":
-        from bringup.parsers import nccl_tests
-
-        return lambda text, ctx: rows.nccl_rows(nccl_tests.parse(text), **ctx)
-    if tool == "osu":
-        from bringup.parsers import osu
-
-        return lambda text, ctx: rows.osu_rows(osu.parse(text), **ctx)
-    if tool == "iperf3":
-        from bringup.parsers import iperf3
-
-        return lambda text, ctx: rows.iperf3_rows(iperf3.parse(text), **ctx)
-    if tool == "netpipe":
-        from bringup.parsers import netpipe
-
-        return lambda text, ctx: rows.netpipe_rows(netpipe.parse(text), **ctx)
-    raise ValueError(f"no results rows for tool {tool!r}")
+    functions = {"nccl-tests": "nccl_rows", "osu": "osu_rows", "iperf3": "iperf3_rows", "netpipe": "netpipe_rows"}
+    if tool not in functions or not hasattr(rows, functions[tool]):
+        raise ValueError(f"no results rows for tool {tool!r}")
+    parse, to_rows = registry()[tool], getattr(rows, functions[tool])
+    return lambda text, ctx: _call(to_rows, parse(text), ctx)
 
 
 def _first_line(text: str) -> str:
@@ -110,11 +110,12 @@ def rows_of(planned: Planned, recorded: Recorded) -> tuple[pd.DataFrame | None, 
 
 
 def judged_rows(planned: Planned, frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows a baseline judges: primary metrics at the catalogue's judged sizes (all sizes when none)."""
-    chosen = frame[frame["metric"].isin(PRIMARY_METRICS)]
+    """The rows a baseline judges: primary metrics at the catalogue's judged sizes (all sizes when none), and
+    every invalid row whatever its size (``#wrong != 0`` anywhere fails the run, layers.md §4)."""
+    chosen = frame["metric"].isin(PRIMARY_METRICS)
     if planned.case.judged_sizes:
-        chosen = chosen[chosen["size"].isin(planned.case.judged_sizes)]
-    return chosen
+        chosen &= frame["size"].isin(planned.case.judged_sizes)
+    return frame[chosen | ~frame["valid"].astype(bool)]
 
 
 def counter_failures(planned: Planned, recorded: Recorded) -> list[str]:

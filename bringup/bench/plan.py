@@ -75,6 +75,8 @@ def _has_address(node: "Node", rail: str) -> bool:
 
 
 def plan_case(case: catalogue.Case, nodes: list["Node"]) -> list[Planned]:
+    if case.needs.lab_only and nodes and not all(n.profile == catalogue.LAB_PROFILE for n in nodes):
+        return [Planned(case, tuple(nodes[:1]), None, catalogue.skip_reason(case, nodes))]  # one line, not one per rail
     planned: list[Planned] = []
     for domain in _domains(nodes):
         if case.scope == "node":

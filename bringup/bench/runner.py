@@ -77,6 +77,15 @@ def client_script(launch: launchers.Launch, benchmark_binary: str) -> str:
     return "\n".join(lines)
 
 
+def describe(planned: Planned, launch: launchers.Launch, started: float) -> dict[str, Any]:
+    """``bench/<run>/launch.json``: what ran, from where, with which argv, files, environment or manifest."""
+    return {"id": planned.id, "case": planned.case.id, "tool": planned.case.tool, "kind": launch.kind,
+            "run_on": launch.run_on, "argv": launch.argv, "files": launch.files, "env": launch.env,
+            "manifest": launch.manifest, "server_on": launch.server_on, "server_argv": launch.server_argv,
+            "timeout_s": launch.timeout_s, "nodes": list(planned.node_names), "rail": planned.rail,
+            "started": started}
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else ""
@@ -139,11 +148,7 @@ class BenchRunner:
             outcome = Outcome(None, error=f"{planned.id}: cannot launch: {exc}")
             self.store.write_outcome(planned.id, outcome)
             return Recorded(planned.id, {}, outcome)
-        described = {"id": planned.id, "case": planned.case.id, "tool": planned.case.tool, "kind": launch.kind,
-                     "run_on": launch.run_on, "argv": launch.argv, "files": launch.files, "env": launch.env,
-                     "manifest": launch.manifest, "server_on": launch.server_on, "server_argv": launch.server_argv,
-                     "timeout_s": launch.timeout_s, "nodes": list(planned.node_names), "rail": planned.rail,
-                     "started": started}
+        described = describe(planned, launch, started)
         self.store.write_launch(planned.id, described)
         counters: dict[str, Any] = {}
         self._snapshot(planned, "before", counters)

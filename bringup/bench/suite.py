@@ -82,11 +82,18 @@ class BenchSession:
     def verdict(self, run: plan.Planned) -> verdict.CaseVerdict:
         with self._lock:
             if run.layer not in self._layers_done:
-                self._run_layer(run.layer)
-        return self._verdicts[run.id]
+                self._layers_done.add(run.layer)
+                try:
+                    self._run_layer(run.layer)
+                except Exception as exc:  # one broken layer run must not leave its items without a verdict
+                    self._layer_error = f"L{run.layer:02d} benchmarks could not be run: {type(exc).__name__}: {exc}"
+                    raise
+        found = self._verdicts.get(run.id)
+        if found is None:
+            return verdict.CaseVerdict("fail", getattr(self, "_layer_error", None) or f"{run.id}: not run")
+        return found
 
     def _run_layer(self, layer: int) -> None:
-        self._layers_done.add(layer)
         gate = self.state.gate if self.state.gate_enabled else None
         runs = [p for p in self.planned if p.layer == layer and p.skip is None
                 and not (gate and gate.blocker(list(p.node_names), layer))]

@@ -41,6 +41,8 @@ _BUFFERS = re.compile(r"^# (?:Send Buffer|Rank 0 Memory) on (?P<a>DEVICE|HOST|MA
                       r"(?:Receive Buffer|Rank 1 Memory) on (?P<b>DEVICE|HOST|MANAGED)")
 _PAIRS = re.compile(r"^# \[ pairs: (?P<pairs>\d+) \] \[ window size: (?P<window>\d+) \]")
 _SETTING = re.compile(r"^# (?P<key>Datatype|Window creation|Synchronization): (?P<value>.+?)\.?\s*$")
+# the column line of benchmarks without a size column (osu_barrier, osu_ibarrier): print_only_header, show_size 0
+_SIZELESS = re.compile(r"^#\s+(?:Avg Latency\(us\)|Latency \(us\)|Bandwidth \(MB/s\)|MB/s|Overall\(us\))")
 _NUM = re.compile(r"[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 _CRASH = re.compile(r"Caught signal|==== backtrace|mpirun noticed that process|srun: error:|Segmentation fault|"
                     r"BAD TERMINATION|MPI_ABORT was invoked|Primary job\s+terminated|exited on signal")
@@ -114,12 +116,13 @@ def _strip_prefix(line: str) -> str:
 
 
 def _row(fields: list[str], columns: list[str], number: int, line: str) -> Row:
-    names = columns[1:]
-    ok = len(fields) == len(columns) and fields[0].isdigit()
+    sized = columns[0] == "Size"  # osu_barrier and the like print no size column (size 0)
+    names, tokens = (columns[1:], fields[1:]) if sized else (columns, fields)
+    ok = len(fields) == len(columns) and (not sized or fields[0].isdigit())
     values: dict = {}
     extra = []
     if ok:
-        for name, token in zip(names, fields[1:]):
+        for name, token in zip(names, tokens):
             key = _COLUMNS.get(name)
             if key == "validation":
                 ok = ok and token in ("Pass", "Fail")
@@ -135,7 +138,7 @@ def _row(fields: list[str], columns: list[str], number: int, line: str) -> Row:
                 extra.append((name, float(token)))
     if not ok:
         raise ParseError(f"line {number}: not an OSU row of columns {columns}: {line.strip()[:160]!r}")
-    return Row(int(fields[0]), extra=tuple(extra), **values)
+    return Row(int(fields[0]) if sized else 0, extra=tuple(extra), **values)
 
 
 def parse(text: str, partial: bool = False, max_size: int | None = None) -> Report:
@@ -167,7 +170,7 @@ def parse(text: str, partial: bool = False, max_size: int | None = None) -> Repo
                 key = {"Datatype": "datatype", "Window creation": "window_creation",
                        "Synchronization": "synchronization"}[m["key"]]
                 setattr(report, key, m["value"])
-            elif s[1:].split()[:1] == ["Size"]:
+            elif s[1:].split()[:1] == ["Size"] or _SIZELESS.match(s):
                 report.columns = re.split(r"\s{2,}", s[1:].strip())
             continue
         if report.columns and s[0].isdigit():

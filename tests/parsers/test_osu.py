@@ -81,6 +81,13 @@ def test_collective_with_validation_column():
     assert [r.validation for r in report.rows].count("Pass") == 7
 
 
+def test_sizeless_barrier_with_tail_latency_columns():
+    report = osu.parse(_read("osu_barrier_full_tail_7.4.txt"))
+    assert report.op == "osu_barrier" and report.columns[0] == "Avg Latency(us)"
+    assert report.rows == [osu.Row(0, latency_us=2.91, min_latency_us=2.64, max_latency_us=3.87, iterations=1000,
+                                   extra=(("P50 Tail Lat(us)", 2.88), ("P99 Tail Lat(us)", 3.40)))]
+
+
 def test_real_capture_cut_mid_row_is_incomplete():
     text = _read_failed("osu_bibw_validation_7.5_cut.txt")
     with pytest.raises(ParseError, match="incomplete: output cut mid-line: '512'"):

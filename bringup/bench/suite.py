@@ -62,7 +62,21 @@ class BenchSession:
     def _runner(self, store: BenchStore) -> BenchRunner:
         prober = self.state.prober
         source = BenchStore(self.state.replay) if self.state.replay else None
-        return BenchRunner(prober.transport_for, store, source=source)
+        return BenchRunner(prober.transport_for, store, source=source, kubectl=self._mpijobs())
+
+    def _mpijobs(self):
+        """MPIJobs go through kubectl where bringup_kubernetes says it runs (the controller or kubectl_host),
+        over the same transport as the L10 cluster-API rows."""
+        subject = self.state.kubectl
+        if subject is None or self.state.replay:
+            return None
+        from bringup.bench import mpijob
+
+        def run(line: str, timeout: float) -> tuple[int, str, str]:
+            result = self.state.prober.transport_for(subject).run_batch([line], timeout)[0]
+            return result.rc, result.stdout, result.stderr
+
+        return mpijob.outcome_runner(subject.config, runner=mpijob.script_runner(run))
 
     def baselines(self) -> pd.DataFrame:
         """The profile's baselines; none (an empty frame and a note) when the profile has no folder."""

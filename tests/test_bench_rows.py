@@ -64,6 +64,13 @@ def test_nccl_old_layout_needs_the_op():
     assert (df["op"].iloc[0], df["nodes"].iloc[0], df["gpus_per_node"].iloc[0]) == ("all_reduce", 1, 8)
 
 
+def test_nccl_table_mixing_types_is_refused():
+    text = (FIX / "nccl_tests" / "gb200_nvl72_excerpt.txt").read_text()
+    mixed = text.replace("  8589934592    2147483648     float", "  8589934592    4294967296      half", 1)
+    with pytest.raises(ValueError, match=r"mixes data types / reductions \[\('float', 'sum'\), \('half', 'sum'\)\]"):
+        nccl_rows(nccl_tests.parse(mixed), case="c", subject="s", nodes=2, gpus_per_node=4)
+
+
 def test_osu_bandwidth_rows():
     df = osu_rows(_osu("osu_bw_cuda_dd_7.2.txt"), case="osu-bw-dd@node01+node02", subject="node01+node02")
     assert list(df.columns) == COLUMNS and len(df) == 26

@@ -47,6 +47,10 @@ def nccl_rows(result: nccl_tests.Result, *, case: str, subject: str, op: str | N
             raise ValueError(f"{case}: the rank table is missing or elided; pass nodes= and gpus_per_node=")
         nodes = len(set(hosts)) if nodes is None else nodes
         gpus_per_node = max(hosts.count(h) for h in set(hosts)) if gpus_per_node is None else gpus_per_node
+    kinds = sorted({(row.type, row.redop) for row in result.rows})
+    if len(kinds) > 1:  # -d all / -o all: the contract's key has no type or redop column to tell them apart
+        raise ValueError(f"{case}: the nccl-tests table mixes data types / reductions {kinds}; "
+                         f"run one (-d TYPE -o OP) per benchmark case")
     records: dict[str, list] = {"size": [], "metric": [], "value": [], "valid": [], "invalid_reason": []}
     for row in result.rows:
         for m, half, suffix in ((row.out_of_place, "out-of-place", ""), (row.in_place, "in-place", "_inplace")):

@@ -143,32 +143,26 @@ def _texts(t, kind: int, over: bool, strict: bool) -> tuple[str, str, str]:
     return head, f" {t.unit} is ", f"% {'over' if over else 'under'} {_g(t.reference)} {t.baseline_unit}{band}{tol}, {where})"
 
 
+def _strings(numbers: np.ndarray, fmt) -> np.ndarray:
+    """Format each distinct number once (a run repeats its figures at display precision) and spread back."""
+    codes, uniques = pd.factorize(numbers, use_na_sentinel=False)
+    return np.array([fmt(u) for u in uniques], dtype=object)[codes]
+
+
 def _messages(table: pd.DataFrame, g: np.ndarray, kind: np.ndarray, v: np.ndarray, delta: np.ndarray,
               reasons: pd.Series, strict: bool) -> np.ndarray:
-    """One message per row, formatted once per distinct (key, case, displayed value, displayed percentage).
-
-    A run repeats few figures at display precision, so this is far fewer f-strings than rows; the rows then
-    take their message by number (numpy), and only invalid rows append their own reason.
-    """
+    """One message per row: the texts around the numbers are made once per distinct (key, case, side), the
+    numbers once per distinct displayed value; the row's message is their concatenation (numpy, per element)."""
     shown = kind <= _WARN
     over = (delta >= 0) & shown
     combo, combos = pd.factorize(g.astype(np.int64) * 16 + kind * 2 + over)
-    value = _round_for_display(v)
-    vcode, _ = pd.factorize(value, use_na_sentinel=False)
-    pct = np.where(shown, np.round(np.abs(delta), 1), -1.0)
-    pcode, _ = pd.factorize(pct, use_na_sentinel=False)
-    # Two steps keep the combined numbers below n * n, far inside int64.
-    step, _ = pd.factorize(combo.astype(np.int64) * (vcode.max(initial=0) + 1) + vcode)
-    code, _ = pd.factorize(step.astype(np.int64) * (pcode.max(initial=0) + 1) + pcode)
-    firsts = pd.Series(code).drop_duplicates().index.to_numpy()   # numbered in order of first appearance
-
     rows = list(table.itertuples(index=False))
     parts = [_texts(rows[c // 16], (c % 16) // 2, bool(c % 2), strict) for c in combos]
-    texts = []
-    for i in firsts:
-        head, mid, tail = parts[combo[i]]
-        texts.append(f"{head}{_fmt_number(value[i])}{mid}{f'{pct[i]:.1f}' if shown[i] else ''}{tail}")
-    message = np.array(texts, dtype=object)[code]
+    heads, mids, tails = (np.array([p[i] for p in parts], dtype=object)[combo] for i in range(3))
+    values = _strings(_round_for_display(v), _fmt_number)
+    pcts = _strings(np.where(shown, np.round(np.abs(delta), 1), -1.0), lambda x: "" if x < 0 else f"{x:.1f}")
+    message = np.empty(len(kind), dtype=object)
+    message[:] = list(map("".join, zip(heads, values, mids, pcts, tails)))   # one string per row, built once
     invalid = kind == _INVALID
     if invalid.any():
         message[invalid] = message[invalid] + reasons.to_numpy(dtype=object)[invalid]

@@ -68,7 +68,7 @@ def test_nccl_table_mixing_types_is_refused():
     text = (FIX / "nccl_tests" / "gb200_nvl72_excerpt.txt").read_text()
     mixed = text.replace("  8589934592    2147483648     float", "  8589934592    4294967296      half", 1)
     with pytest.raises(ValueError, match=r"mixes data types / reductions \[\('float', 'sum'\), \('half', 'sum'\)\]"):
-        nccl_rows(nccl_tests.parse(mixed), case="c", subject="s", nodes=2, gpus_per_node=4)
+        nccl_rows(nccl_tests.parse(mixed), case="c", subject="s", op="all_reduce", nodes=2, gpus_per_node=4)
 
 
 def test_osu_bandwidth_rows():

@@ -1,13 +1,12 @@
 """nccl-tests result tables: exact values from the fixtures (tests/fixtures/nccl_tests/README.md)."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from bringup import cli
 from bringup.parsers import ParseError, nccl_tests
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "nccl_tests"
@@ -312,11 +311,8 @@ def test_error_column_with_root_column():
         -1, nccl_tests.Measure(27.76, 37.78, 66.11, error=2e-07), nccl_tests.Measure(27.49, 38.15, 66.76))
 
 
-def test_cli_parses_and_fails_loudly(tmp_path):
-    ok = subprocess.run([sys.executable, "-m", "bringup.cli", "parse", "nccl-tests", str(FIX / "all_reduce_2node.txt")],
-                        capture_output=True, text=True)
-    assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["rows"][-1]["out_of_place"]["busbw"] == 359.84
-    bad = subprocess.run([sys.executable, "-m", "bringup.cli", "parse", "nccl-tests",
-                          str(FIX / "aborted_not_enough_slots.txt")], capture_output=True, text=True)
-    assert bad.returncode == 1 and "There are not enough slots available" in bad.stderr
+def test_cli_parses_and_fails_loudly(capsys):
+    assert cli.main(["parse", "nccl-tests", str(FIX / "all_reduce_2node.txt")]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"][-1]["out_of_place"]["busbw"] == 359.84
+    assert cli.main(["parse", "nccl-tests", str(FIX / "aborted_not_enough_slots.txt")]) == 1
+    assert "There are not enough slots available" in capsys.readouterr().err

@@ -1,13 +1,12 @@
 """OSU micro-benchmark reports: exact values from the fixtures (tests/fixtures/osu/README.md)."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from bringup import cli
 from bringup.parsers import ParseError, osu
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "osu"
@@ -166,13 +165,10 @@ def test_fuzz_injected_garbage_is_an_error_or_harmless(data, garbage):
     assert report.rows == _PARTIAL[index].rows[:len(report.rows)]
 
 
-def test_cli_parses_and_fails_loudly():
-    ok = subprocess.run([sys.executable, "-m", "bringup.cli", "parse", "osu", str(FIX / "osu_bw_cuda_dd_7.2.txt")],
-                        capture_output=True, text=True)
-    assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["rows"][-1] == {
+def test_cli_parses_and_fails_loudly(capsys):
+    assert cli.main(["parse", "osu", str(FIX / "osu_bw_cuda_dd_7.2.txt")]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"][-1] == {
         "size": 33554432, "latency_us": None, "min_latency_us": None, "max_latency_us": None, "iterations": None,
         "bandwidth_mbs": 93130.52, "message_rate": None, "validation": None, "extra": []}
-    crash = str(FAILED / "osu_bibw_cuda_crash_7.5.txt")
-    bad = subprocess.run([sys.executable, "-m", "bringup.cli", "parse", "osu", crash], capture_output=True, text=True)
-    assert bad.returncode == 1 and "Caught signal 7 (Bus error" in bad.stderr
+    assert cli.main(["parse", "osu", str(FAILED / "osu_bibw_cuda_crash_7.5.txt")]) == 1
+    assert "Caught signal 7 (Bus error" in capsys.readouterr().err

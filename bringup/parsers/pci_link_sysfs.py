@@ -18,7 +18,7 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "pci-link-sysfs"
 
-_SPEED = re.compile(r"^(?:(?P<gts>[\d.]+) GT/s(?: PCIe)?|Unknown(?: speed)?)$")
+_SPEED = re.compile(r"^(?:(?P<gts>\d+(?:\.\d+)?) GT/s(?: PCIe)?|Unknown(?: speed)?)$")
 _FILES = ("current_link_speed", "current_link_width", "max_link_speed", "max_link_width")
 
 
@@ -54,9 +54,10 @@ def parse(text: str) -> SysfsLink:
     missing = [f for f in _FILES if f not in values]
     if missing:
         raise ParseError(f"missing {', '.join(missing)} (truncated output?)")
-    try:
-        width, max_width = int(values["current_link_width"][1]), int(values["max_link_width"][1])
-    except ValueError as exc:
-        raise ParseError(f"link width is not a number: {exc}") from None
+    for name in ("current_link_width", "max_link_width"):
+        number, value = values[name]
+        if not re.fullmatch(r"\d+", value):  # int() would also take "+1" and "1_6"
+            raise ParseError(f"line {number}: {name} is not a number of lanes: {value!r}")
+    width, max_width = int(values["current_link_width"][1]), int(values["max_link_width"][1])
     return SysfsLink(_speed(values["current_link_speed"][1], values["current_link_speed"][0]), width,
                      _speed(values["max_link_speed"][1], values["max_link_speed"][0]), max_width)

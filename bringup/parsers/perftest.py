@@ -109,7 +109,8 @@ def parse(text: str) -> Report:
                 settings.update(_settings(line))
             continue
         fields = line.split()
-        if not re.fullmatch(r"\d+", fields[0]) or not all(re.fullmatch(_NUMBER, f) for f in fields[1:]):
+        integers, numbers = fields[:2], fields[2:]  # #bytes #iterations, then the measured values
+        if not all(re.fullmatch(r"\d+", f) for f in integers) or not all(re.fullmatch(_NUMBER, f) for f in numbers):
             continue  # a warning the tool printed inside its table
         if kind == "bw":
             if len(fields) not in (4, 5):

@@ -25,3 +25,11 @@ def test_garbled_line_raises():
 def test_missing_header_raises():
     with pytest.raises(ParseError, match="line 1 is not an `ethtool -S` counter"):
         ethtool_stats.parse("no stats available\n")
+
+
+def test_double_sign_counter_names_the_line():
+    # Found by tests/test_fuzz_parsers.py: `--184467213` passed the lstrip("-") test and int() raised ValueError.
+    text = fixture("ethtool_stats", "mlx5.txt").replace("rx_packets: 184467213", "rx_packets: --184467213")
+    with pytest.raises(ParseError) as raised:
+        ethtool_stats.parse(text)
+    assert str(raised.value) == "line 2 is not an `ethtool -S` counter: 'rx_packets: --184467213'"

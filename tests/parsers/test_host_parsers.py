@@ -95,3 +95,11 @@ def test_every_parser_is_reachable_from_the_cli(tmp_path):
     assert proc.returncode == 1 and "no MemTotal line" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "bringup.cli", "parse", "nope", str(bad)], capture_output=True, text=True)
     assert proc.returncode == 2 and "unknown tool 'nope'" in proc.stderr
+
+
+def test_ulimit_unicode_digit_is_not_a_number():
+    # Found by tests/test_fuzz_parsers.py: "²".isdigit() is True but int("²") raises ValueError; digits are now
+    # tested with isdecimal() in every parser.
+    with pytest.raises(ParseError) as raised:
+        ulimit.parse("²\n")
+    assert str(raised.value) == "not a number of KiB nor 'unlimited': '²'"

@@ -91,3 +91,11 @@ def test_real_virtio_microvm_without_pcie_capabilities():
 
 def test_no_pci_functions_is_an_empty_result():
     assert lspci_vvv.parse("") == {}
+
+
+def test_numa_node_that_is_not_a_number_names_the_line():
+    # Found by tests/test_fuzz_parsers.py: `NUMA node: ` (cut) or `NUMA node: ²0` raised a bare ValueError.
+    text = fixture("lspci_vvv", "legacy_pciutils_3_5.txt")
+    with pytest.raises(ParseError) as raised:
+        lspci_vvv.parse(text.replace("NUMA node: 0", "NUMA node: ²0", 1))
+    assert str(raised.value) == "line 7: NUMA node is not a number: 'NUMA node: ²0'"

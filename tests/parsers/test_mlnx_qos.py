@@ -34,3 +34,15 @@ def test_short_pfc_row_raises():
     text = fixture("mlnx_qos", "doca_dscp.txt").replace("enabled     0   0   0   1   0   0   0   0", "enabled     0   0   0")
     with pytest.raises(ParseError, match="line 17: PFC row needs 8 values: 'enabled 0 0 0'"):
         mlnx_qos.parse(text)
+
+
+def test_garbled_dscp2prio_and_tc_priority_rows_name_the_line():
+    # Found by tests/test_fuzz_parsers.py: these raised a bare ValueError from int() (no line named).
+    text = fixture("mlnx_qos", "doca_dscp.txt")
+    with pytest.raises(ParseError) as raised:
+        mlnx_qos.parse(text.replace("prio:3 dscp:31,", "prio:3 dscp:3\x001,"))
+    assert str(raised.value) == ("line 7 is not a dscp2prio row (prio:N dscp:D,D,...): "
+                                 "'prio:3 dscp:3\\x001,30,29,28,27,26,25,24,'")
+    with pytest.raises(ParseError) as raised:
+        mlnx_qos.parse(text.replace("\t priority:  3\n", "\t priority:  3²\n"))
+    assert str(raised.value) == "line 26: the priorities of tc 3 are not numbers: 'priority:  3²'"

@@ -60,3 +60,12 @@ def test_short_row_raises_with_line():
 def test_no_matrix_raises():
     with pytest.raises(ParseError, match="no matrix header"):
         nvidia_smi_topo.parse("Failed to initialize NVML: Driver/library version mismatch\n")
+
+
+def test_nic_legend_cut_between_lines_raises():
+    # Found by tests/test_fuzz_parsers.py: a legend cut after NIC0 left the other nine columns named NIC1..NIC9.
+    text = fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt")
+    with pytest.raises(ParseError) as raised:
+        nvidia_smi_topo.parse(text[: text.index("  NIC1: mlx5_1")])
+    assert str(raised.value) == ("`NIC Legend:` does not name NIC1, NIC2, NIC3, NIC4, NIC5, NIC6, NIC7, NIC8, NIC9 "
+                                 "(truncated output?)")

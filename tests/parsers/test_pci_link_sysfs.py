@@ -30,3 +30,14 @@ def test_truncated_raises():
 def test_error_text_raises():
     with pytest.raises(ParseError, match="line 1 is not a PCIe link attribute"):
         pci_link_sysfs.parse("grep: current_link_speed: No such file or directory\n")
+
+
+def test_malformed_speed_and_signed_width_raise_naming_the_line():
+    # Found by tests/test_fuzz_parsers.py: `3.2.0 GT/s` raised a bare ValueError from float(); int() read `+16`.
+    text = fixture("pci_link_sysfs", "cx7_gen5_x16.txt")
+    with pytest.raises(ParseError) as raised:
+        pci_link_sysfs.parse(text.replace("32.0 GT/s", "3.2.0 GT/s", 1))
+    assert str(raised.value) == "line 1: not a link speed: '3.2.0 GT/s PCIe'"
+    with pytest.raises(ParseError) as raised:
+        pci_link_sysfs.parse(text.replace("max_link_width:16", "max_link_width:+16"))
+    assert str(raised.value) == "line 4: max_link_width is not a number of lanes: '+16'"

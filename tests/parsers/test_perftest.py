@@ -64,3 +64,12 @@ def test_garbled_row_is_an_error():
     text = _read("write_bw_roce_400g.out").replace("0.748009", "0.748009 12 13")
     with pytest.raises(ParseError, match="4 or 5 columns"):
         perftest.parse(text)
+
+
+def test_row_with_a_fractional_iteration_count_is_not_a_row():
+    # Found by tests/test_fuzz_parsers.py: `#iterations` of 1.86 reached int() and raised a bare ValueError;
+    # like any line that isn't all numbers inside the table it is not a result row, so the only row is gone.
+    text = _read("write_bw_mbsec_old.out").replace(" 65536      5000   ", " 65536      1.86   ")
+    with pytest.raises(ParseError) as raised:
+        perftest.parse(text)
+    assert str(raised.value) == "the result header has no row after it: the test did not finish (output cut short?)"

@@ -26,3 +26,11 @@ def test_count_mismatch_raises():
 def test_garbled_row_raises():
     with pytest.raises(ParseError, match="line 1 is not a `show_gids` row: 'mlx5_0 1 0 fe80::1'"):
         show_gids.parse("mlx5_0 1 0 fe80::1\n")
+
+
+def test_count_line_without_a_number_raises():
+    # Found by tests/test_fuzz_parsers.py: `n_gids_found=` (cut) raised a bare ValueError from int().
+    text = fixture("show_gids", "cx7.txt").replace("n_gids_found=4", "n_gids_found=")
+    with pytest.raises(ParseError) as raised:
+        show_gids.parse(text)
+    assert str(raised.value) == "line 7: n_gids_found is not a count: 'n_gids_found='"

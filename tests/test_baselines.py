@@ -105,7 +105,9 @@ def test_format_size(size, text):
     ("lower: 0.05", "lower: -0.05", "p1/nccl.yaml:13: lower -0.05 is negative: tolerances are fractions >= 0"),
     ("warn: 0.03", "warn: 0.08", "p1/nccl.yaml:15: warn 0.08 is not inside the fail band (lower 0.05)"),
     ("lower: 0.05", "lower: 1.0", "p1/nccl.yaml:13: lower 1.0 allows 100% or more below value"),
-    ("lower: 0.05", "lower: null", "p1/nccl.yaml:13: neither lower nor upper is set: the check could never fail"),
+    ("lower: 0.05", "lower: null", "p1/nccl.yaml:13: busbw needs a lower limit: without one the check could never fail"),
+    ("lower: 0.05\n    upper: null", "lower: null\n    upper: 0.05",
+     "p1/nccl.yaml:13: busbw needs a lower limit: without one the check could never fail"),
     ("physical: 400", "physical: 300", "p1/nccl.yaml:16: physical ceiling 300 GB/s is below the baseline value 367"),
     ("value: 367", "value: 0", "p1/nccl.yaml:11: value 0 must be a positive number"),
     ("size: 8GiB", "size: 8GB", "p1/nccl.yaml:5: size: size '8GB' is not bytes or a binary size"),
@@ -150,6 +152,13 @@ def test_latency_baselines_may_have_no_lower_limit(here):
         .replace("upper: null", "upper: 0.10").replace("    physical: 400\n", "").replace('buffer: ""', "buffer: host")
     frame = bl.load_file(write(here, text))
     assert frame.loc[0, "upper"] == 0.10 and pd.isna(frame.loc[0, "lower"])
+
+
+def test_a_latency_baseline_needs_an_upper_limit(here):
+    text = GOOD.replace("benchmark: nccl-tests", "benchmark: osu").replace("metric: busbw", "metric: latency") \
+        .replace("unit: GB/s", "unit: us").replace("    physical: 400\n", "")
+    assert errors_of(write(here, text)) == "p1/nccl.yaml:14: latency needs an upper limit: without one the check " \
+                                           "could never fail"
 
 
 def test_not_yaml_and_not_a_mapping(here):

@@ -175,6 +175,14 @@ def test_an_invalid_row_fails_with_its_reason_whatever_the_bandwidth(refs):
     assert one(refs, busbw(380.0))["outcome"] == "pass"
 
 
+@pytest.mark.parametrize("value", [float("nan"), -1.0])
+def test_a_figure_that_is_not_a_number_fails_even_where_no_limit_would_catch_it(refs, value):
+    got = one(refs, latency(value))          # a latency has no lower limit: -1 us would pass the band
+    assert got["outcome"] == "fail"
+    assert got["message"] == (f"osu_latency 8 B latency {value:g} us is not a valid measurement: the figure is not a "
+                              "non-negative number")
+
+
 def test_an_invalid_row_without_a_baseline_still_fails(refs):
     got = one(refs, busbw(380.0, size=4 << 30, valid=False, invalid_reason="Out of bounds values : 3 FAILED"))
     assert got["outcome"] == "fail" and got["message"].endswith("is not a valid measurement: Out of bounds values : 3"

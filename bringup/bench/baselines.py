@@ -160,8 +160,11 @@ def _sense(e: Entry) -> list[tuple[str, str]]:
             problems.append((name, f"{name} {tol} is negative: tolerances are fractions >= 0 (0.05 = 5%)"))
     if e.lower is not None and e.lower >= 1:
         problems.append(("lower", f"lower {e.lower} allows 100% or more below value: the check could never fail"))
-    if e.lower is None and e.upper is None:
-        problems.append(("lower", "neither lower nor upper is set: the check could never fail"))
+    # The side a slow system falls to must have a limit, or the check could never fail for being slow.
+    if e.metric in LOWER_IS_BETTER and e.upper is None:
+        problems.append(("upper", f"{e.metric} needs an upper limit: without one the check could never fail"))
+    elif e.metric not in LOWER_IS_BETTER and e.lower is None:
+        problems.append(("lower", f"{e.metric} needs a lower limit: without one the check could never fail"))
     if e.warn:
         for name in ("lower", "upper"):
             band = getattr(e, name)

@@ -74,7 +74,9 @@ def judge(results: pd.DataFrame, baselines: pd.DataFrame, strict: bool = False) 
         below, above = v < low_limit, v > high_limit          # NaN limit (no limit on that side): False
         w = np.nan_to_num(warn)
         warned = (w > 0) & ((~np.isnan(lower) & (v < ref * (1 - w))) | (~np.isnan(upper) & (v > ref * (1 + w))))
-    invalid = ~r["valid"].to_numpy()
+    # A figure that is not a number (or is negative) is no measurement, whatever its row says.
+    not_figure = ~(v >= 0)
+    invalid = ~r["valid"].to_numpy() | not_figure
     unit_bad = per_row("unit_mismatch").astype(bool)
     failed = invalid | unit_bad | below | above
     outcome = _OUTCOMES[np.select([failed, ~has & strict, ~has, warned], [2, 2, 3, 1], 0)]
@@ -92,10 +94,18 @@ def judge(results: pd.DataFrame, baselines: pd.DataFrame, strict: bool = False) 
         # object, not pandas' str dtype: a million strings are not re-checked one by one on the way in
         "baseline_file": pd.Series(per_row("baseline_file"), index=r.index, dtype=object),
         "baseline_line": pd.array(per_row("baseline_line"), dtype="Int64"),
-        "message": pd.Series(_messages(table, g, kind, v, delta, r["invalid_reason"], strict), index=r.index,
+        "message": pd.Series(_messages(table, g, kind, v, delta, _reasons(r, not_figure), strict), index=r.index,
                              dtype=object),
     }
     return r[RESULT_COLUMNS].assign(**verdict)
+
+
+def _reasons(r: pd.DataFrame, not_figure: np.ndarray) -> pd.Series:
+    if not not_figure.any():
+        return r["invalid_reason"]
+    reasons = r["invalid_reason"].astype(object).copy()
+    reasons[not_figure & r["valid"].to_numpy()] = "the figure is not a non-negative number"
+    return reasons
 
 
 _OUTCOMES = np.array(["pass", "warn", "fail", "no-baseline"], dtype=object)

@@ -247,6 +247,11 @@ def test_results_without_the_contract_columns_are_refused(refs):
         judge(pd.DataFrame([busbw(380.0)]).drop(columns=["valid", "invalid_reason"]), refs)
 
 
+def test_a_results_column_of_the_wrong_type_is_named(refs):
+    with pytest.raises(ValueError, match="results column 'size' is not int64"):
+        judge(pd.DataFrame([busbw(380.0, size="8G")]), refs)
+
+
 def test_no_rows_give_no_verdicts(refs):
     out = judge(pd.DataFrame([busbw(380.0)]).iloc[:0], refs)
     assert out.empty and list(out.columns) == RESULT_COLUMNS + VERDICT_COLUMNS

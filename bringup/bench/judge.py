@@ -38,9 +38,11 @@ def normalize_results(results: pd.DataFrame) -> pd.DataFrame:
     for col in ("algo", "buffer", "invalid_reason"):   # the columns a CSV leaves blank
         if out[col].dtype not in (object, "str") or out[col].hasnans:
             out[col] = out[col].astype(object).fillna("").astype(str)
-    for col in ("size", "nodes", "gpus_per_node"):
-        out[col] = out[col].astype("int64")
-    out["value"] = out["value"].astype("float64")
+    for col, dtype in (("size", "int64"), ("nodes", "int64"), ("gpus_per_node", "int64"), ("value", "float64")):
+        try:
+            out[col] = out[col].astype(dtype)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"results column {col!r} is not {dtype}: {exc}") from None
     valid = out["valid"]
     if valid.dtype != bool:
         valid = valid.astype(str).str.strip().str.lower().isin(["true", "1", "yes"])

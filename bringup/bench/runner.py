@@ -52,17 +52,15 @@ def server_script(launch: launchers.Launch) -> str:
     argv = launch.server_argv or []
     port = argv[argv.index("-p") + 1] if "-p" in argv else ""
     limit = launch.timeout_s + SERVER_GRACE_S
-    return (f"{_binary_check(argv[0])}; (setsid timeout {limit} {shlex.join(argv)} </dev/null >/dev/null 2>&1 &); "
+    return (f"{_binary_check(argv[0], launch.server_on or '')}; (setsid timeout {limit} {shlex.join(argv)} </dev/null >/dev/null 2>&1 &); "
             + (_listen_wait(port) if port else "sleep 1"))
 
 
-def _binary_check(binary: str) -> str:
+def _binary_check(binary: str, node: str) -> str:
     """``osu_bw not found on node03 under /opt/bringup/bench/osu/...``: rc 127 with a sentence, not a shell's."""
-    quoted = shlex.quote(binary)
-    where = f"under {shlex.quote(str(Path(binary).parent))}" if "/" in binary else "on PATH"
-    name = shlex.quote(Path(binary).name)
-    return (f"command -v {quoted} >/dev/null 2>&1 || {{ echo {name}\" not found on $(hostname) \"{where} >&2; "
-            f"exit 127; }}")
+    where = f"under {Path(binary).parent}" if "/" in binary else "on PATH"
+    sentence = shlex.quote(f"{Path(binary).name} not found on {node} {where}")
+    return f"command -v {shlex.quote(binary)} >/dev/null 2>&1 || {{ echo {sentence} >&2; exit 127; }}"
 
 
 def client_script(launch: launchers.Launch, benchmark_binary: str) -> str:
@@ -72,7 +70,7 @@ def client_script(launch: launchers.Launch, benchmark_binary: str) -> str:
     for name, content in launch.files.items():
         lines.append(f"printf '%s' {shlex.quote(content)} > {shlex.quote(name)}")
     if launch.kind in ("mpirun", "pair"):  # srun starts the binary on the allocated nodes, not here
-        lines.append(_binary_check(benchmark_binary))
+        lines.append(_binary_check(benchmark_binary, launch.run_on))
     lines.append(launch.shell())
     return "\n".join(lines)
 

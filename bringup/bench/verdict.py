@@ -55,7 +55,8 @@ def fold(judged: pd.DataFrame | None, *, launch_error: str | None = None,
          counter_failures: list[str] | None = None) -> CaseVerdict:
     if launch_error:
         return CaseVerdict("fail", launch_error)
-    judged = judged if judged is not None else pd.DataFrame(columns=["outcome", "message", "size", "value", "unit"])
+    if judged is None or judged.empty:
+        judged = pd.DataFrame(columns=["outcome", "message", "size", "value", "unit", "reference"])
     measured, reference, unit = _headline(judged)
     problems = list(counter_failures or [])
     failed = judged[judged["outcome"] == "fail"]["message"].tolist()

@@ -25,7 +25,11 @@ join them. ``#wrong`` is printed ``%6g``, so a million wrong elements reads ``1.
 a float). ``N/A`` means "not checked" (``-c 0``, sendrecv in some releases). A process whose device lines
 overflow nccl-tests' 2048-byte buffer ends them with ``...`` (elided, not an error). ``srun -l`` (``0: ``,
 right-aligned) and ``mpirun --tag-output`` (``[1,0]<stdout>:``) prefixes, NCCL INFO/WARN lines and other
-programs' lines between table rows are tolerated; CRLF too.
+programs' lines between table rows are tolerated; CRLF too. nccl-tests prints a row in three ``printf`` calls
+(the size columns, then each half after its collective ran) and NCCL logs to the same stdout, so with
+``NCCL_DEBUG=INFO`` a log line can land inside a row: glued to a fragment (``... sum  -1node01:4100:4190 [0]
+NCCL INFO ...``) or after a size-columns-only line; the fragments are joined back into the row and the log
+lines read as logs. A row whose fragments never complete is an error, not a shorter row.
 
 Loud on damage: a row whose columns don't fit the header is a :class:`ParseError` naming the line. The last
 line of a text that doesn't end in a newline was cut mid-way: it is dropped (never read as a shorter value)
@@ -70,6 +74,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _ABORT = re.compile(r"Test (?:NCCL |CUDA )?failure|There are not enough slots available|"
                     r"mpirun noticed that process|srun: error:|Segmentation fault|Bus error|Killed")
 _WARN = re.compile(r"NCCL WARN (.*)$")
+# An NCCL log line glued to the end of a row fragment: "... sum      -1node01:4100:4190 [0] NCCL INFO Channel ..."
+# (the host name starts with a letter, which is where the fragment's last number ends).
+_GLUED_LOG = re.compile(r"[A-Za-z][\w.-]*:\d+:\d+ \[\d+\] (?:\S+:\d+ )?NCCL (?:INFO|WARN)")
 
 
 @dataclass(frozen=True)
@@ -239,20 +246,34 @@ def _parse_text(text: str) -> Result:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cut = raw_lines.pop()  # "" when the text ends in a newline; otherwise a line cut mid-way
     causes: list[str] = []
+    pending, pending_at = "", 0  # the start of a result row that NCCL's own log lines split (module docstring)
     for number, raw in enumerate(raw_lines, start=1):
         s = _strip_prefix(raw).strip()
         if not s:
             continue
+        table = state["table"]
+        in_table = table is not None and result.out_of_bounds is None
+        if in_table and "NCCL " in s and (m := _GLUED_LOG.search(s)) and m.start() > 0 and (
+                pending or "0" <= s[0] <= "9"):
+            pending, pending_at = f"{pending} {s[:m.start()]}".strip(), pending_at or number
+            s = s[m.start():]  # the log line itself, handled below
         if s[0] == "#":
+            if pending:
+                raise ParseError(f"line {pending_at}: a result row split by NCCL log lines never completed: "
+                                 f"{pending[:160]!r}")
             state["number"] = number
             _hash_line(result, s, s.split(), state)
             continue
-        table = state["table"]
-        if table is not None and "0" <= s[0] <= "9" and result.out_of_bounds is None:
+        if in_table and "0" <= s[0] <= "9":
+            at = pending_at or number
+            s, pending, pending_at = f"{pending} {s}".strip(), "", 0
             fields = s.split()
             if _INT.fullmatch(fields[0]):
+                if len(fields) == table.lead:  # the row's first columns alone: its figures follow a log line
+                    pending, pending_at = s, at
+                    continue
                 try:
-                    result.rows.append(_row(fields, table, number, raw))
+                    result.rows.append(_row(fields, table, at, s))
                 except ParseError:
                     if not causes:
                         raise
@@ -269,6 +290,8 @@ def _parse_text(text: str) -> Result:
             causes.append(s)
     result.complete = result.out_of_bounds is not None and result.avg_busbw is not None
     if not result.complete:
+        if pending:
+            causes.append(f"a result row split by NCCL log lines never completed: {pending[:80]!r}")
         if cut.strip():  # the unterminated last line was cut: dropped, never read as a shorter value
             causes.append(f"output cut mid-line: {cut.strip()[:80]!r}")
         result.cause = _cause(result, causes, state["table"] is not None)

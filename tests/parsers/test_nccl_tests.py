@@ -133,6 +133,41 @@ def test_srun_labels_and_nccl_lines_inside_the_table():
     assert result.warnings[0].startswith("NET/IB : Got completion from peer 10.0.0.1<52311> with status=12")
 
 
+LOG = "node01:40000:40090 [0] NCCL INFO Channel 00/0 : 0[0] -> 8[0] [send] via NET/IB/0/GDRDMA"
+WARN = "node01:40000:40090 [0] transport/net_ib.cc:1011 NCCL WARN NET/IB : mlx5_3:1 async event: port error"
+
+
+def _split_row(text: str, size: int, how: str) -> str:
+    """The row of ``size`` cut by NCCL's own log lines the way stdout interleaves them."""
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if line.split()[:1] == [str(size)])
+    row = lines[i]
+    lead, oop, ip = row[:52], row[52:84], row[84:]  # "%12li  %12li  %8s  %6s  %6s", then two 32-char halves
+    if how == "glued":  # preamble, out-of-place half and in-place half each end where NCCL printed a line
+        lines[i:i + 1] = [lead + LOG, oop + WARN, ip]
+    else:  # the preamble flushed alone, log lines, then the figures
+        lines[i:i + 1] = [lead, LOG, LOG, oop + ip]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("how", ["glued", "alone"])
+def test_row_split_by_nccl_log_lines(how):
+    text = _read("all_reduce_2node.txt")
+    result = nccl_tests.parse(_split_row(text, 1048576, how))
+    assert result.rows == nccl_tests.parse(text).rows
+    assert result.warnings == (["NET/IB : mlx5_3:1 async event: port error"] if how == "glued" else [])
+
+
+def test_row_split_by_log_lines_and_never_finished_is_an_error():
+    text = _read("all_reduce_2node.txt")
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if line.split()[:1] == ["8589934592"])
+    lines[i] = lines[i][:52] + LOG
+    with pytest.raises(ParseError, match=r"line 56: a result row split by NCCL log lines never completed: "
+                                         r"'8589934592 +2147483648 +float +sum +-1'"):
+        nccl_tests.parse("\n".join(lines))
+
+
 def test_mpirun_tag_output_prefix_and_crlf():
     result = nccl_tests.parse(_read("all_reduce_tag_output.txt"))
     srun = nccl_tests.parse(_read("all_reduce_srun_l.txt"))

@@ -24,6 +24,7 @@ import os
 import shlex
 import stat
 from pathlib import Path
+
 import yaml
 
 from bringup.redaction import REDACTED, Redactor
@@ -45,14 +46,20 @@ _InventoryLoader.add_constructor("!unsafe", lambda loader, node: loader.construc
 def snapshot_inventory(source: Path, target: Path, redactor: Redactor | None = None) -> list[str]:
     """Copy the inventory at ``source`` (folder or file) to ``target``; return warnings for what was left out."""
     redactor = redactor or Redactor()
-    source = Path(source)
+    source = Path(source).resolve()  # the inventory the user named; links inside it are never followed
     warnings: list[str] = []
-    if source.is_file():
+    if source.is_file():  # hosts file: Ansible also reads the host_vars/group_vars beside it
         base = source.parent
-        files = [source] + [f for d in VARS_DIRS if (base / d).is_dir() for f in _walk(base / d, warnings)]
+        files = [source]
+        for name in VARS_DIRS:
+            folder = base / name
+            if folder.is_symlink():
+                warnings.append(_link_warning(folder))
+            elif folder.is_dir():
+                files += _walk(folder, warnings)
     else:
         base = source
-        files = list(_walk(source, warnings))
+        files = _walk(source, warnings)
     for path in files:
         relative = path.relative_to(base)
         try:
@@ -80,24 +87,29 @@ class _LeftOut(Exception):
     pass
 
 
-def _walk(root: Path, warnings: list[str]):
-    """Regular files under ``root``, sorted, never through a symlink; hidden entries (.git) are skipped."""
+def _walk(root: Path, warnings: list[str]) -> list[Path]:
+    """Files under ``root``, sorted, never through a symlink; hidden entries (.git) are skipped."""
+    found = []
     for folder, dirs, names in os.walk(root, followlinks=False):
         here = Path(folder)
         for name in sorted(dirs):
             if (here / name).is_symlink():
-                warnings.append(f"inventory snapshot: {here / name} not copied (a symlink to "
-                                f"{os.readlink(here / name)}; the snapshot never follows links)")
+                warnings.append(_link_warning(here / name))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(names):
             if name.startswith(".") or name.endswith("~"):
                 continue
             path = here / name
             if path.is_symlink():
-                warnings.append(f"inventory snapshot: {path} not copied (a symlink to {os.readlink(path)}; "
-                                f"the snapshot never follows links)")
+                warnings.append(_link_warning(path))
                 continue
-            yield path
+            found.append(path)
+    return found
+
+
+def _link_warning(path: Path) -> str:
+    return (f"inventory snapshot: {path} not copied (a symlink to {os.readlink(path)}; "
+            f"the snapshot never follows links)")
 
 
 def _read_regular(path: Path) -> bytes:

@@ -436,6 +436,13 @@ def test_snapshot_never_follows_a_symlink_and_says_so(tmp_path):
         f"inventory snapshot: {source / 'dynamic.py'} not copied (executable: an inventory script)",
     ]
     assert sorted(str(p.relative_to(tmp_path / "snap")) for p in (tmp_path / "snap").rglob("*")) == ["hosts.yml"]
+    # an inventory named by its hosts file: the vars folders beside it are read, and not through a link either
+    assert snapshot_inventory(source / "hosts.yml", tmp_path / "snap2", Redactor(secret_env=[])) == [
+        f"inventory snapshot: {source / 'host_vars'} not copied (a symlink to {tmp_path / 'shared'}; "
+        f"the snapshot never follows links)",
+        f"inventory snapshot: {source / 'group_vars' / 'shadow'} not copied (a symlink to {outside}; "
+        f"the snapshot never follows links)",
+    ]
 
 
 def test_symlink_warnings_reach_the_user_and_meta(tmp_path):

@@ -124,3 +124,26 @@ def test_a_recorded_run_is_read_back_and_never_launched_again(tmp_path):
     missing = BenchRunner(no_transport, BenchStore(tmp_path / "other"), source=BenchStore(tmp_path / "empty"))
     got = missing.run(plan.rounds(planned), {n.name: n for n in cluster.nodes})[planned[0].id]
     assert "the replayed run has no recording of benchmark iperf3-rail@rail1@nodea+nodeb" in got.outcome.error
+
+
+def test_srun_refusal_is_quoted_with_the_node_and_no_figure_is_judged(tmp_path, monkeypatch):
+    """D2 launches through srun; a refused allocation prints srun's own error, which the verdict quotes."""
+    stubs = tmp_path / "bin"
+    _stub(stubs, "srun", 'echo "srun: error: Unable to allocate resources: Invalid node name specified" >&2\n'
+                         "exit 1\n")
+    monkeypatch.setenv("PATH", f"{stubs}:/usr/bin:/bin")
+    cluster = _cluster(tmp_path)
+    group_vars = cluster.path / "group_vars" / "all.yml" if cluster.path.is_dir() else None
+    text = group_vars.read_text().replace("baremetal-mpi-roce", "baremetal-slurm-roce")
+    group_vars.write_text(text + "bringup_slurm: {cluster_name: lab, controller: nodea, partition: gpu}\n")
+    cluster = load_inventory(str(cluster.path))
+    case = catalogue.default().case("osu-latency-hh").model_copy(update={"needs": catalogue.Needs()})
+    run, recorded, store = _run(cluster, tmp_path, case)
+    launch = json.loads((store.case_dir(run.id) / "launch.json").read_text())
+    assert launch["kind"] == "srun" and "-w" in launch["argv"]
+    assert launch["argv"][launch["argv"].index("-w") + 1] == "nodea,nodeb"
+    assert recorded.outcome.rc == 1
+    frame, error = outputs.rows_of(run, recorded)
+    assert frame is None
+    assert error.endswith("(exit 1: srun: error: Unable to allocate resources: Invalid node name specified)")
+    assert error.startswith(f"{run.id}: osu_latency on nodea: ")

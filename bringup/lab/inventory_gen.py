@@ -85,7 +85,11 @@ def group_vars(design: str, memlock_ok: bool = True) -> dict:
             # Every lab node shares the host's few cores, so two busy-polling ranks take turns by scheduler tick:
             # NPmpi measured 4 ms per 1-byte ping-pong on a 2-core host, 14-48 us with ranks that yield (Open
             # MPI's mpi_yield_when_idle, `ompi_info --param mpi all --level 9`).
-            "mca": {"mpi_yield_when_idle": 1},
+            # No RDMA device on a node: UCX's PML cannot be selected ("PML ucx cannot be selected"), ob1 + TCP BTL
+            # on the rails (mpi_stack's btl_tcp_if_include) carries the ranks.
+            "mca": {"mpi_yield_when_idle": 1, "pml": "ob1"},
+            # The lab runs everything as root; Open MPI's mpirun refuses root unless told (bench launchers).
+            "allow_run_as_root": True,
         },
     }
     if not memlock_ok:

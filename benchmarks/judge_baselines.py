@@ -145,7 +145,8 @@ def main() -> int:
     counts = judged["outcome"].value_counts().to_dict()
     print(f"{args.rows} rows, {len(pool)} distinct keys, {len(baselines)} baselines; outcomes {counts}")
     verdict = "ok" if judge_s < TARGET_S else "OVER"
-    print(f"judge (one merge):      {judge_s:.3f} s wall, {judge_cpu:.3f} s CPU  (target < {TARGET_S:.0f} s: {verdict})")
+    print(f"judge (one merge):      {judge_s:.3f} s wall, {judge_cpu:.3f} s CPU"
+          f"  (target < {TARGET_S:.0f} s: {verdict})")
     print(f"plain loop (dict/row):  {loop_s:.3f} s wall, {loop_cpu:.3f} s CPU")
     print(f"loop / judge:           {loop_s / judge_s:.1f}x wall, {loop_cpu / judge_cpu:.1f}x CPU")
     return 0 if judge_s < TARGET_S else 1

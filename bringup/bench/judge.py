@@ -136,10 +136,14 @@ def _g(x: float) -> str:
     return f"{x:g}"
 
 
+def _none(x) -> bool:
+    return x is None or x != x   # NaN: the merge found no baseline, or the side has no limit
+
+
 def _texts(t, kind: int, over: bool, strict: bool) -> tuple[str, str, str]:
     """(before the value, between value and percentage, after the percentage) for one distinct key + case."""
     head = f"{t.op} {format_size(int(t.size))} {t.metric} "
-    where = "" if pd.isna(t.baseline_line) else f"{t.baseline_file}:{int(t.baseline_line)}"
+    where = "" if _none(t.baseline_line) else f"{t.baseline_file}:{int(t.baseline_line)}"
     if kind == _INVALID:
         return head, f" {t.unit} is not a valid measurement: ", ""
     if kind == _MISSING:
@@ -149,10 +153,11 @@ def _texts(t, kind: int, over: bool, strict: bool) -> tuple[str, str, str]:
     if kind == _UNIT:
         return head, f" {t.unit}: unit mismatch, the baseline is in {t.baseline_unit} ({where})", ""
     # The side the figure leans to names its tolerance; a side without a limit names the other one.
-    low_side = pd.isna(t.upper) or (not over and not pd.isna(t.lower))
+    low_side = _none(t.upper) or (not over and not _none(t.lower))
     tol = f"lower -{_g(t.lower * 100)}%" if low_side else f"upper +{_g(t.upper * 100)}%"
     band = f", within the warn band (warn {'+' if over else '-'}{_g(t.warn * 100)}%, " if kind == _WARN else " ("
-    return head, f" {t.unit} is ", f"% {'over' if over else 'under'} {_g(t.reference)} {t.baseline_unit}{band}{tol}, {where})"
+    side = "over" if over else "under"
+    return head, f" {t.unit} is ", f"% {side} {_g(t.reference)} {t.baseline_unit}{band}{tol}, {where})"
 
 
 def _strings(numbers: np.ndarray, fmt) -> np.ndarray:
@@ -168,7 +173,7 @@ def _messages(table: pd.DataFrame, g: np.ndarray, kind: np.ndarray, v: np.ndarra
     shown = kind <= _WARN
     over = (delta >= 0) & shown
     combo, combos = pd.factorize(g.astype(np.int64) * 16 + kind * 2 + over)
-    rows = list(table.itertuples(index=False))
+    rows = list(table.astype(object).itertuples(index=False))   # plain Python values: cheap to read
     parts = [_texts(rows[c // 16], (c % 16) // 2, bool(c % 2), strict) for c in combos]
     heads, mids, tails = (np.array([p[i] for p in parts], dtype=object)[combo] for i in range(3))
     values = _strings(_round_for_display(v), _fmt_number)

@@ -211,6 +211,13 @@ def test_nccl_failure_is_an_error_quoting_the_cause():
         nccl_tests.parse(_read("aborted_nccl_failure.txt"))
 
 
+def test_real_capture_of_a_run_dying_after_its_rows():
+    # the quote starts at the units line, so its rows have no column header to be read against
+    with pytest.raises(ParseError, match=r"no result rows: HCA-128: Test NCCL failure common.cu:1204 'unhandled cuda "
+                                         r"error \(run with NCCL_DEBUG=INFO for details\) / '; \.\. HCA-128 pid 757466"):
+        nccl_tests.parse(_read("aborted_after_rows_issue322_excerpt.txt"))
+
+
 def test_not_enough_slots_is_an_error_quoting_mpirun():
     with pytest.raises(ParseError, match="There are not enough slots available in the system to satisfy the 16"):
         nccl_tests.parse(_read("aborted_not_enough_slots.txt"))

@@ -37,6 +37,7 @@ TOOL = "osu"
 _PREFIX = re.compile(r"^\s*(?:\d+: |\[\d+,\d+\]<std(?:out|err)>: ?)")
 _HEADER = re.compile(r"^# OSU (?P<api>MPI|OpenSHMEM|UPC\+\+|UPC|NCCL)(?:-(?P<accel>[A-Z]+))?[ _](?P<name>.+?) "
                      r"Test(?: v(?P<version>\S+))?\s*$")
+_NAME_ACCEL = re.compile(r"-(CUDA|ROCM|OPENACC|SYCL)\b")
 _BUFFERS = re.compile(r"^# (?:Send Buffer|Rank 0 Memory) on (?P<a>DEVICE|HOST|MANAGED)[^a]*and "
                       r"(?:Receive Buffer|Rank 1 Memory) on (?P<b>DEVICE|HOST|MANAGED)")
 _PAIRS = re.compile(r"^# \[ pairs: (?P<pairs>\d+) \] \[ window size: (?P<window>\d+) \]")
@@ -155,7 +156,11 @@ def parse(text: str, partial: bool = False, max_size: int | None = None) -> Repo
             continue
         if report is None:
             if (m := _HEADER.match(s)):
-                report = Report(m["name"], m["api"], m["accel"], m["version"])
+                # one-sided headers put the accelerator after the call: "OSU MPI_Put-CUDA Latency Test"
+                name, accel = m["name"], m["accel"]
+                if (a := _NAME_ACCEL.search(name)):
+                    name, accel = name[:a.start()] + name[a.end():], a[1]
+                report = Report(name, m["api"], accel, m["version"])
             continue
         if s[0] == "#":
             if (m := _HEADER.match(s)):

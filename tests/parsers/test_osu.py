@@ -65,6 +65,17 @@ def test_one_sided_put_bw_and_get_latency():
     assert (get.op, get.rows[-1]) == ("osu_get_latency", osu.Row(2048, latency_us=3.61))
 
 
+def test_one_sided_memory_placement_line():
+    # osu_put_latency.c: BENCHMARK "OSU MPI_Put%s Latency Test", the accelerator after the call
+    text = ("# OSU MPI_Put-CUDA Latency Test v7.3\n# Window creation: MPI_Win_create\n# Synchronization: MPI_Win_lock/unlock\n"
+            "# Rank 0 Memory on DEVICE (D) and Rank 1 Memory on HOST (H)\n# Size          Latency (us)\n"
+            "1                       5.12\n")
+    report = osu.parse(text)
+    assert (report.op, report.accel, report.buffers, report.buffer) == (
+        "osu_put_latency", "CUDA", ("device", "host"), "device-host")
+    assert (report.window_creation, report.synchronization) == ("MPI_Win_create", "MPI_Win_lock/unlock")
+
+
 def test_collective_full_columns():
     report = osu.parse(_read("osu_reduce_cuda_full_7.3.txt"))
     assert (report.op, report.accel, report.buffer) == ("osu_reduce", "CUDA", "")  # no buffer line: unknown

@@ -9,13 +9,15 @@ D D``; EESSI/software-layer#716, abridged)::
     1                       1.01
     33554432            93130.52
 
-The header (``# OSU MPI[-CUDA|-ROCM|-OPENACC] <name> Test v<version>``, osu_util.h ``HEADER``) comes first;
+The header (``# OSU MPI[-CUDA|-ROCM|-OPENACC] <name> Test v<version>``; one-sided ``# OSU MPI_Put-CUDA Latency
+Test``) comes first;
 ``# Datatype:`` (absent before 7.0, before or after the column line), buffer placement (``# Send Buffer on
 DEVICE (D) and Receive Buffer on HOST (H)``; one-sided: ``# Rank 0 Memory on ... and Rank 1 Memory on ...``),
 ``# Window creation:``/``# Synchronization:``, ``# [ pairs: 48 ] [ window size: 64 ]`` follow, then the column
 line, split on runs of two or more blanks: ``Size  Latency (us)``, ``Size  Bandwidth (MB/s)``, ``Size  MB/s
 Messages/s``, ``Size  Avg Latency(us)  Min Latency(us)  Max Latency(us)  Iterations`` (``-f``), with
-``Validation`` (``-c``: ``Pass``/``Fail``) last. Launcher warnings and blank lines before the header and
+``Validation`` (``-c``: ``Pass``/``Fail``) and tail percentiles (``P99 Tail Lat(us)``, kept in ``extra``)
+last; ``osu_barrier`` has no Size column (size 0). Launcher warnings and blank lines before the header and
 lines between rows are skipped; ``srun -l``/``mpirun --tag-output`` prefixes and CRLF are tolerated.
 
 OSU prints no closing line, so completeness is judged from what can be seen: the unterminated last line of a

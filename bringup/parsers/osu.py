@@ -10,9 +10,9 @@ D D``; EESSI/software-layer#716, abridged)::
     33554432            93130.52
 
 The header (``# OSU MPI[-CUDA|-ROCM|-OPENACC] <name> Test v<version>``; one-sided ``# OSU MPI_Put-CUDA Latency
-Test``) comes first;
-``# Datatype:`` (absent before 7.0, before or after the column line), buffer placement (``# Send Buffer on
-DEVICE (D) and Receive Buffer on HOST (H)``; one-sided: ``# Rank 0 Memory on ... and Rank 1 Memory on ...``),
+Test``) comes first; ``# Datatype:`` (absent before 7.0, before or after the column line), buffer placement
+(``# Send Buffer on DEVICE (D) and Receive Buffer on HOST (H)``; one-sided: ``# Rank 0 Memory on ... and Rank 1
+Memory on ...``),
 ``# Window creation:``/``# Synchronization:``, ``# [ pairs: 48 ] [ window size: 64 ]`` follow, then the column
 line, split on runs of two or more blanks: ``Size  Latency (us)``, ``Size  Bandwidth (MB/s)``, ``Size  MB/s
 Messages/s``, ``Size  Avg Latency(us)  Min Latency(us)  Max Latency(us)  Iterations`` (``-f``), with

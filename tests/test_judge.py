@@ -96,7 +96,7 @@ WHERE = "baselines/h100-8x400g/nccl.yaml"
 
 def test_below_the_lower_limit_fails_with_the_issue_message(refs):
     got = one(refs, busbw(338.2))
-    # 338.2 is (367 - 338.2) / 367 = 7.85% under 367 (issue 10 rounds it to 7.9; the arithmetic says 7.8).
+    # (367 - 338.2) / 367 = 7.847% under 367: 7.8 (issue 10 quotes 7.9 for these figures).
     assert got["outcome"] == "fail"
     assert got["message"] == f"all_reduce 8 GiB busbw 338.2 GB/s is 7.8% under 367 GB/s (lower -5%, {WHERE}:12)"
     assert got["reference"] == 367.0 and got["limit"] == pytest.approx(348.65)

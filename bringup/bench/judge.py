@@ -17,7 +17,7 @@ Messages name the figure, the limit and where the limit is written::
     osu_latency 8 B latency 2.8 us is 12.0% over 2.5 us (upper +10%, baselines/h100-8x400g/osu.yaml:25)
     all_reduce 8 GiB busbw 355 GB/s is 3.3% under 367 GB/s, within the warn band (warn -3%, lower -5%, ...:12)
 
-(issue 10 quotes the first with 7.9%: (367 - 338.2) / 367 is 7.85%, which rounds to 7.8.)
+(issue 10 quotes the first with 7.9%; (367 - 338.2) / 367 is 7.847%, which rounds to 7.8.)
 """
 
 from __future__ import annotations

@@ -58,7 +58,9 @@ def known_benchmarks() -> tuple[str, ...]:
     except ImportError:
         return CONTRACT_BENCHMARKS
     return tuple(sorted({case.tool for case in catalogue.default().benchmarks}))
-LOWER_IS_BETTER = {"latency"}
+
+
+LOWER_IS_BETTER = {"latency"}  # a latency fails for rising above its baseline; everything else for falling
 
 _SIZE = re.compile(r"^\s*(\d+)\s*(B|KiB|MiB|GiB|TiB)\s*$")
 _SIZE_FACTORS = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}

@@ -48,19 +48,6 @@ def bandwidth_gbps(facts: ProbeSet, node, rail, test: str) -> float:
     return rows[-1].average_gbps
 
 
-def fleet_bandwidths(facts: ProbeSet) -> list[float]:
-    """Every rail bandwidth one node measured at L13 (its failed or garbled pairs left out: they fail their own
-    checks, and a comparison against them would say nothing)."""
-    values = []
-    for key, result in facts.results.items():
-        if key.startswith("perftest-bw-") and result.rc == 0:
-            try:
-                values.append(perftest.parse(result.stdout).bandwidth[-1].average_gbps)
-            except (ValueError, IndexError):
-                continue
-    return values
-
-
 @dataclass(frozen=True)
 class PriorityShare:
     priority: int

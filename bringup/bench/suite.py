@@ -93,6 +93,20 @@ class BenchSession:
 
     # ------------------------------------------------------------------ per layer
 
+    def rows(self, case_id: str) -> pd.DataFrame:
+        """Every figure measured by the runs of catalogue case ``case_id`` (running its layer if not yet)."""
+        case = catalogue.default().case(case_id)
+        runs = [p for p in self.planned if p.case.id == case_id]
+        if runs:
+            self.verdict(runs[0])
+        frames = [f for f in self._frames if not f.empty and str(f["case"].iloc[0]).startswith(f"{case.id}@")]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=judge.RESULT_COLUMNS)
+
+    def run_of(self, case_id: str, node: str, rail: str | None = None) -> plan.Planned | None:
+        """The planned run of ``case_id`` that ``node`` (and ``rail``) takes part in."""
+        return next((p for p in self.planned if p.case.id == case_id and node in p.node_names
+                     and (rail is None or p.rail == rail)), None)
+
     def verdict(self, run: plan.Planned) -> verdict.CaseVerdict:
         with self._lock:
             if run.layer not in self._layers_done:

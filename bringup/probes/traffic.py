@@ -144,13 +144,3 @@ def gdr_plan(node: "Node") -> list[Probe]:
         if skip_reason(node, rail) is None and rail.gpu is not None and node.peer_rails[rail.name].gpu is not None:
             probes += [pair_probe(node, rail, chosen["gdr-host"]), pair_probe(node, rail, chosen["gdr-cuda"])]
     return probes
-
-
-def pairwise_plan(node: "Node") -> list[Probe]:
-    """L13: bandwidth and latency per rail, for the fleet comparison."""
-    probes: list[Probe] = []
-    chosen = tests(node)
-    for rail in node.rails:
-        if skip_reason(node, rail) is None:
-            probes += [pair_probe(node, rail, chosen["bw"]), pair_probe(node, rail, chosen["lat"])]
-    return probes

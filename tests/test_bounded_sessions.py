@@ -20,6 +20,8 @@ import pytest
 
 from bringup.inventory import ansible_source, load_inventory
 from bringup.probe import transport as transport_module
+from bringup.probe.batch import build_script, parse_output
+from bringup.probe.session import Bound, SessionExpired, run_process
 from bringup.probe.transport import SessionTimedOut, TestinfraTransport
 from tests import sshd_nodes
 from tests.scenario_tools import ROOT, run_suites
@@ -52,6 +54,31 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def test_the_bound_is_per_answer_and_per_batch():
+    bound = Bound(30, 14)
+    assert (bound.answer_s, bound.total_s) == (35, 14 * (30 + 2) + 5)  # timeout -k 2: a command's longest run
+    assert bound.deadline(started=0, last_answer=0) == 35
+    assert bound.deadline(started=0, last_answer=440) == 453
+    assert str(bound.expired(0, 0)) == "no answer within 35 s (probe timeout 30 s + 5 s)"
+    assert str(bound.expired(0, 440)) == ("session still running after 453 s, longer than 14 commands can take "
+                                          "(probe timeout 30 s + 2 s each, + 5 s)")
+
+
+def test_a_batch_longer_than_one_answer_completes():
+    """Each answer resets the wait: three commands of 0.9 s outlast one answer's 1.5 s and still complete."""
+    commands = ["sleep 0.9; echo one", "sleep 0.9; echo two", "sleep 0.9; echo three"]
+    script, nonce = build_script(commands, 1, watch_stdin=True)
+    rc, out, _ = run_process("sh -c " + shlex.quote(script), Bound(1, 3, margin_s=0.5))
+    assert rc == 0 and [r.stdout for r in parse_output(out, commands, nonce)] == ["one\n", "two\n", "three\n"]
+
+
+def test_a_session_that_keeps_talking_is_stopped_at_what_its_batch_can_take():
+    start = time.monotonic()
+    with pytest.raises(SessionExpired, match=r"^session still running after 3 s, longer than 1 command can take"):
+        run_process("while :; do echo x; sleep 0.2; done", Bound(0.5, 1, margin_s=0.5))
+    assert 3 <= time.monotonic() - start < 6
 
 
 @needs_sshd

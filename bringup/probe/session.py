@@ -51,11 +51,15 @@ class Bound:
         return min(last_answer + self.answer_s, started + self.total_s)
 
     def expired(self, started: float, last_answer: float) -> SessionExpired:
+        """The error for whichever deadline passed first."""
         if last_answer + self.answer_s <= started + self.total_s:
             return SessionExpired(f"no answer within {self.answer_s:g} s "
                                   f"(probe timeout {self.timeout_s:g} s + {self.margin_s:g} s)")
-        return SessionExpired(f"session still running after {self.total_s:g} s, longer than its {self.commands} "
-                              f"commands can take (probe timeout {self.timeout_s:g} s + {KILL_AFTER_S} s each, "
+        return self.overran()
+
+    def overran(self) -> SessionExpired:
+        return SessionExpired(f"session still running after {self.total_s:g} s, longer than {self.commands} "
+                              f"command{'s' if self.commands != 1 else ''} can take (probe timeout {self.timeout_s:g} s + {KILL_AFTER_S} s each, "
                               f"+ {self.margin_s:g} s)")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shlex
 import threading
-import time
 from pathlib import Path
 from typing import Protocol
 
@@ -121,7 +120,6 @@ class TestinfraTransport:
             hint = _first_line(out.stderr) if out.stderr.strip() else f"session rc {out.rc}"
             raise ProbeSessionFailed(f"{self.node.name} probe session failed: {exc} ({hint})") from None
 
-
     def _session_backend(self):
         """The testinfra backend that opens the session. testinfra's ansible backend runs through the ssh,
         paramiko or local backend of the host's ansible_connection; that one is bounded here too."""
@@ -161,11 +159,10 @@ def _run_in_thread(backend, command: str, bound: Bound):
             done["exc"] = exc
 
     thread = threading.Thread(target=call, daemon=True, name=f"probe session {backend.get_hostname()}")
-    started = time.monotonic()
     thread.start()
     thread.join(bound.total_s)
     if thread.is_alive():
-        raise bound.expired(started, started)
+        raise bound.overran()
     if "exc" in done:
         raise done["exc"]
     return done["out"]

@@ -314,3 +314,14 @@ def test_generate_needs_a_benchmark_run_and_a_folder_name_profile(here, capsys):
     run = make_run(here, healthy_rows())
     assert cli.main(["baseline", "generate", str(run), "--profile", "../p2", "--out", "bl"]) == 1
     assert "profile '../p2' is not a folder name" in capsys.readouterr().err
+
+
+def test_generate_names_the_contract_columns_a_results_table_lacks(here, capsys):
+    run = make_run(here, [{k: v for k, v in r.items() if k != "valid"} for r in healthy_rows()])
+    assert cli.main(["baseline", "generate", str(run), "--profile", "p2", "--out", "bl"]) == 1
+    assert "results rows lack the contract columns valid" in capsys.readouterr().err
+
+
+def test_check_command_on_a_missing_path(here, capsys):
+    assert cli.main(["baseline", "check", "nowhere"]) == 2
+    assert "nowhere: no such file or folder" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from pathlib import Path
 SUBCOMMAND_MODULES = (
     "bringup.lab.cli",
     "bringup.provision",
+    "bringup.bench.cli",
 )
 
 

@@ -4,7 +4,9 @@ One row per measured figure: nccl-tests gives ``busbw``/``algbw`` (out-of-place)
 ``algbw_inplace`` per size in GB/s (1e9 B/s, as nccl-tests prints); OSU gives ``latency`` (us) or ``bandwidth``
 (MB/s, 1e6 B/s) per size. A row is ``valid=False`` with its reason when the measurement must fail whatever
 its value: ``#wrong`` non-zero in that half, ``Out of bounds values`` FAILED, an OSU ``Validation`` of
-``Fail``, or a table the parser returned incomplete (``parse(..., partial=True)``).
+``Fail``, or a table the parser returned incomplete (``parse(..., partial=True)``). The old nccl-tests layout's
+``error`` column (a maximum relative error, ``1e-07`` on healthy float sums) has no pass mark in the tool, so
+it invalidates nothing; its ``Out of bounds values`` line still does.
 """
 
 from __future__ import annotations

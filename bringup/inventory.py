@@ -252,7 +252,7 @@ def _connection(name: str, hv: dict[str, Any], where: Callable[[str], str]) -> C
         raise InventoryError(f"{where(host_key)}: {host_key}: {_address_problem(host)} (got {host!r})")
     user_key = "ansible_user" if hv.get("ansible_user") else "ansible_ssh_user"
     user = hv.get(user_key)
-    if user and not _USER.match(str(user)):
+    if user and not _USER.fullmatch(str(user)):
         raise InventoryError(f"{where(user_key)}: {user_key}: a login name of letters, digits, '_', '.' and '-', "
                              f"not starting with '-' (got {user!r})")
     try:

@@ -69,7 +69,7 @@ def host_name_problem(name: str) -> str | None:
         return "empty"
     if len(name) > 253:
         return f"{len(name)} characters, more than 253"
-    if not HOST_NAME.match(name):
+    if not HOST_NAME.fullmatch(name):  # fullmatch: `$` alone would let a trailing newline through
         return ("not an RFC 1123 host name: dot-separated labels of letters, digits and '-' "
                 "(not first or last), 1-63 characters each")
     return None

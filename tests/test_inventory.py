@@ -69,3 +69,25 @@ def test_inventory_snapshot_redacts_secrets(tmp_path):
     text = "".join(p.read_text() for p in (tmp_path / "snap").rglob("*.yml"))
     assert "hunter2" not in text and "abc123" not in text and REDACTED in text
     assert "198.18.0.1" in text and not (tmp_path / "snap" / "group_vars" / "vault.yml").exists()
+
+
+SCENARIO_INVENTORIES = [Path(__file__).resolve().parent / "scenarios" / s / "inventory"
+                        for s in ("h100", "h100_sriov", "h100_device")]
+
+
+@pytest.mark.parametrize("path", [EXAMPLES / d.slug for d in DESIGNS] + SCENARIO_INVENTORIES,
+                         ids=lambda p: p.parent.name if p.name == "inventory" else p.name)
+def test_replay_loaders_see_what_ansible_sees(path, tmp_path):
+    """A recorded run's inventory is read as data (resolved.json, else plain YAML), never through ansible; both
+    readers must give the suites exactly the nodes, variables, expectations and cabling that ansible gave."""
+    from bringup.inventory import load_recorded, load_recorded_yaml, write_resolved
+
+    live = load_inventory(str(path))
+    write_resolved(live, tmp_path)
+    for again in (load_recorded(tmp_path), load_recorded_yaml(path)):
+        assert [n.name for n in again.nodes] == [n.name for n in live.nodes]
+        for mine, theirs in zip(again.nodes, live.nodes):
+            assert (mine.vars, mine.expect, mine.rails, mine.fabric, mine.hardware, mine.design) == \
+                (theirs.vars, theirs.expect, theirs.rails, theirs.fabric, theirs.hardware, theirs.design)
+            assert set(mine.groups) == set(theirs.groups) and mine.rail_peers == theirs.rail_peers
+        assert again.cabling == live.cabling

@@ -44,7 +44,7 @@ def load_error(inv: Path) -> str:
 
 
 @pytest.mark.parametrize("host", ["x;touch /tmp/p;:", "-oProxyCommand=touch /tmp/p", "../../etc", "a b",
-                                  "node-", "x" * 64])
+                                  "node-", "x" * 64, "node01\n"])
 def test_hostile_host_name_is_rejected_naming_file_and_host(tmp_path, host):
     inv = inventory(tmp_path, hosts={host: {}})
     message = load_error(inv)
@@ -182,7 +182,8 @@ def test_ansible_port_error_names_file_and_host(tmp_path, port):
                                f"(got {port!r})")
 
 
-@pytest.mark.parametrize("key, value", [("ansible_host", "-oProxyCommand=x"), ("ansible_user", "-l root")])
+@pytest.mark.parametrize("key, value", [("ansible_host", "-oProxyCommand=x"), ("ansible_user", "-l root"),
+                                        ("ansible_user", "root\n")])
 def test_ansible_host_and_user_cannot_be_options(tmp_path, key, value):
     inv = inventory(tmp_path, hosts={"node01": {key: value}})
     message = load_error(inv)

@@ -149,7 +149,7 @@ _TEXTS = [_read("osu_allreduce_full_validation_7.4.txt"), _read_failed("osu_bibw
 _PARTIAL = [osu.parse(text, partial=True) for text in _TEXTS]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.data())
 def test_fuzz_truncation_never_changes_a_value(data):
     index = data.draw(st.integers(0, len(_TEXTS) - 1))
@@ -163,7 +163,7 @@ def test_fuzz_truncation_never_changes_a_value(data):
         assert not report.complete
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(st.data(), st.one_of(st.text(max_size=60), st.binary(max_size=60).map(lambda b: b.decode("latin-1"))))
 def test_fuzz_injected_garbage_is_an_error_or_harmless(data, garbage):
     index = data.draw(st.integers(0, len(_TEXTS) - 1))

@@ -190,7 +190,7 @@ def _option_injections(calls: list[list[str]], value: str) -> list[list[str]]:
     return bad
 
 
-def test_hostile_strings_are_rejected_with_file_and_key_or_inert(tmp_path):
+def test_hostile_strings_are_rejected_with_file_and_key_or_inert(tmp_path, record_property):
     counts: Counter = Counter()
     failures: list[str] = []
     # The commands of the unchanged inventory, per design: only the commands a hostile value changed are run.
@@ -236,7 +236,8 @@ def test_hostile_strings_are_rejected_with_file_and_key_or_inert(tmp_path):
     one()
     assert len(REACHING) >= 10, REACHING  # the base inventory still puts values into commands
     summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
-    print(f"\nhostile strings: {summary}")
+    print(f"\nhostile strings: {summary}")  # shown with -s; also a property in --junitxml
+    record_property("hostile_strings", summary)
     assert not failures, "\n".join(failures[:10])
     assert counts["tried"] == counts["rejected with file and key"] + counts["accepted"]
     assert counts["executed"] == 0 and counts["option injections"] == 0

@@ -127,11 +127,12 @@ def test_a_local_session_that_never_answers_is_stopped(tmp_path, monkeypatch):
 # folder) and its pid (exec keeps it), then sleeps past the test.
 KILLED_BATCH = """
 import sys
-from bringup.inventory import load_inventory
+from pathlib import Path
+from bringup.inventory import ansible_source, load_inventory
 from bringup.probe.transport import TestinfraTransport
 inventory, name, backend, command = sys.argv[1:]
 node = next(n for n in load_inventory(inventory).nodes if n.name == name)
-TestinfraTransport(node, backend).run_batch([command], 30)
+TestinfraTransport(node, backend, ansible_source(Path(inventory))).run_batch([command], 30)
 """
 
 
@@ -162,7 +163,7 @@ def assert_nothing_left(folder: Path, pid: int) -> None:
 
 
 @needs_sshd
-@pytest.mark.parametrize("backend", ["ssh", "paramiko"])
+@pytest.mark.parametrize("backend", ["ssh", "paramiko", "ansible"])
 def test_a_killed_run_leaves_nothing_on_the_node(cluster, tmp_path, backend):
     _, inventory = cluster
     assert_nothing_left(*kill_mid_batch(tmp_path, str(inventory), "node01", backend))

@@ -12,6 +12,8 @@ Each parser that has a fixture gets four mutations of the real captures it is te
   file); those are checked by their own rule and only for cuts at a line boundary.
 * **garbage lines** (printable text, ANSI escapes, NUL, Unicode digits, binary bytes decoded with
   ``errors="replace"``), inserted as lines or into lines: ParseError or a result, never another exception.
+* **hostile values**: a number or word of the capture replaced by ``²``, ``--5``, ``1.2.3``, ``1e309``, NUL...,
+  keeping the line's shape so the value reaches the parser's conversions: ParseError or a result.
 * **binary input** (random bytes decoded with ``errors="replace"``, with and without a final newline):
   ParseError or an inert result (no leaf holding a value), except for the parsers in ``ANY_LINE_IS_DATA``
   whose grammar accepts any line as a value; for those the bar is "no traceback".
@@ -34,6 +36,7 @@ import importlib
 import json
 import math
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
@@ -94,6 +97,19 @@ BY_DESIGN: dict[str, Callable[[str, Any, Any], bool]] = {
 # Parsers whose grammar takes any text as a value: `scalar` (one line: a version, a sysfs value) and
 # `proc_cmdline` (any words are kernel parameters); their checks judge the value.
 ANY_LINE_IS_DATA = {"scalar", "proc_cmdline"}
+
+
+# Bugs found in parsers that other engineers were still writing when this test landed (reported to the lead):
+# strict xfail, so the mark has to go in the same change that fixes the parser.
+KNOWN_BUGS = {
+    ("hostile", "iperf3"): "iperf3: int(float('1e309')) raises OverflowError, not ParseError",
+    ("hostile", "netpipe"): "netpipe: float('1.2.3') raises ValueError, not ParseError",
+}
+
+
+def _parsers(mutation: str) -> list:
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[(mutation, name)]))
+            if (mutation, name) in KNOWN_BUGS else name for name in sorted(FUZZED)]
 
 
 def _fixture_map() -> dict[str, list[Path]]:
@@ -195,14 +211,14 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
 
 
-@pytest.mark.parametrize("name", sorted(FUZZED))
+@pytest.mark.parametrize("name", _parsers("line"))
 def test_cut_at_every_line_boundary(name):
     for index, text in enumerate(TEXTS[name]):
         for cut in _line_starts(text)[:-1]:
             _check_cut(name, index, cut, at_line_boundary=True)
 
 
-@pytest.mark.parametrize("name", sorted(FUZZED))
+@pytest.mark.parametrize("name", _parsers("mid"))
 @FUZZ
 @given(data=st.data())
 def test_cut_mid_line(name, data):
@@ -223,7 +239,7 @@ _BINARY = st.binary(min_size=1, max_size=64).map(lambda raw: raw.decode("utf-8",
 _GARBAGE = st.lists(st.one_of(st.text(max_size=40), _ANSI, _ODD, _BINARY), min_size=1, max_size=4).map("".join)
 
 
-@pytest.mark.parametrize("name", sorted(FUZZED))
+@pytest.mark.parametrize("name", _parsers("garbage"))
 @FUZZ
 @given(data=st.data())
 def test_garbage_lines_raise_parse_error_or_parse(name, data):
@@ -240,7 +256,29 @@ def test_garbage_lines_raise_parse_error_or_parse(name, data):
     _parse(name, "\n".join(lines), "garbage lines")
 
 
-@pytest.mark.parametrize("name", sorted(FUZZED))
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z]+")
+_HOSTILE_VALUE = st.one_of(_ODD, st.sampled_from(["", "-", "+1", "1_000", "1.2.3", "0x1g", "-0", "N/A", "١٢",
+                                                  "99999999999999999999999", "1e309", "\x00\x00", "\x1b[1m7\x1b[0m"]))
+
+
+@pytest.mark.parametrize("name", _parsers("hostile"))
+@FUZZ
+@given(data=st.data())
+def test_hostile_values_raise_parse_error_or_parse(name, data):
+    # A number or word of the capture replaced by a hostile one: the shape of the line stays, so the value
+    # reaches the parser's int()/float() (this found int("²"), int("--5"), float("1.2.3"), int("1.86")).
+    index = data.draw(st.integers(0, len(TEXTS[name]) - 1), label="fixture")
+    text = TEXTS[name][index]
+    for _ in range(data.draw(st.integers(1, 3), label="replacements")):
+        tokens = [m.span() for m in _TOKEN.finditer(text)]
+        if not tokens:
+            break
+        start, end = data.draw(st.sampled_from(tokens), label="token")
+        text = text[:start] + data.draw(_HOSTILE_VALUE, label="value") + text[end:]
+    _parse(name, text, "a hostile value")
+
+
+@pytest.mark.parametrize("name", _parsers("binary"))
 @FUZZ
 @given(raw=st.binary(max_size=2048), newline=st.booleans())
 def test_binary_input_raises_parse_error_or_is_inert(name, raw, newline):
@@ -257,7 +295,7 @@ def test_every_parser_is_fuzzed_or_named():
     assert fuzzed | WITHOUT_FIXTURE == registered and not stale, (
         f"neither fuzzed nor in WITHOUT_FIXTURE: {sorted(registered - fuzzed - WITHOUT_FIXTURE)}; "
         f"in WITHOUT_FIXTURE but not registered, or now with a fixture: {sorted(stale)}")
-    assert set(BY_DESIGN) <= set(FUZZED) and ANY_LINE_IS_DATA <= set(FUZZED)
+    assert set(BY_DESIGN) | ANY_LINE_IS_DATA | {name for _, name in KNOWN_BUGS} <= fuzzed
 
 
 def test_changed_leaves_rule():

@@ -1,12 +1,18 @@
-"""The NCCL job log of one node, for the L12 and L13 checks that read it (bringup/probes/nccl_job.py)."""
+"""The NCCL log of one node, for the L12 and L13 checks that read it.
+
+The log comes from the 2-node Ring all_reduce benchmark (bringup/bench/catalogue.yml ``nccl-all_reduce-ring``,
+run with ``NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET``): the job that measures the network also says which
+devices, transports and GDR paths NCCL chose, so it runs once for the benchmark, L12 and L13.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from bringup.parsers import nccl_log
-from bringup.probe.prober import ProbeError, ProbeSet
-from bringup.probes import nccl_job
+from bringup.probe.prober import ProbeError
+
+CASE = "nccl-all_reduce-ring"
 
 
 def _tail(text: str, count: int = 3) -> str:
@@ -14,28 +20,24 @@ def _tail(text: str, count: int = 3) -> str:
     return " | ".join(kept[-count:]) or "no output"
 
 
-def host_log(node, facts: ProbeSet, fleet) -> nccl_log.HostLog:
-    """This node's part of the job it took part in; skips with the inventory's reason where there is none."""
-    reason = nccl_job.skip_reason(node)
-    if reason:
-        pytest.skip(reason)
-    owner = nccl_job.launcher_of(node)
-    if owner == node.name:
-        result = facts.result(nccl_job.KEY)
-    else:
-        found = fleet(lambda f: f.result(nccl_job.KEY) if f.node == owner else None).get(owner)
-        if found is None:
-            raise ProbeError(f"{node.name}: its NCCL job runs from {owner}, which has no result (unreachable?)")
-        result = found
-    job = f"the NCCL job {owner}+{nccl_job.pairs(node.fleet).get(owner)} (`{result.command.split(' 2>&1')[0]}`)"
-    if result.timed_out:
-        raise ProbeError(f"{node.name}: {job} timed out")
-    if result.rc != 0:
-        raise ProbeError(f"{node.name}: {job} exited {result.rc}: {_tail(result.stdout + result.stderr)}")
+def host_log(node, bench) -> nccl_log.HostLog:
+    """This node's part of the NCCL job it took part in; skips with the plan's reason where there is none."""
+    run = bench.run_of(CASE, node.name)
+    if run is None or run.skip:
+        pytest.skip(run.skip if run else f"no {CASE} run includes {node.name}")
+    recorded = bench.recorded(run)
+    outcome = recorded.outcome
+    argv = recorded.launch.get("argv") or []
+    job = f"the NCCL job {run.id}" + (f" (`{' '.join(argv[-14:])}`)" if argv else "")
+    if outcome.error:
+        raise ProbeError(f"{node.name}: {job}: {outcome.error}")
+    if outcome.rc != 0:
+        raise ProbeError(f"{node.name}: {job} exited {outcome.rc}: {_tail(outcome.stdout + outcome.stderr)}")
     try:
-        logs = nccl_log.parse(result.stdout)
+        logs = nccl_log.parse(outcome.stdout + outcome.stderr)
     except ValueError as exc:
         raise ProbeError(f"{node.name}: cannot parse the log of {job}: {exc}") from None
     if node.name not in logs:
-        raise ProbeError(f"{node.name}: {job} logged nothing from host {node.name} (hosts: {', '.join(logs)})")
+        raise ProbeError(f"{node.name}: {job} logged nothing from host {node.name} (hosts: {', '.join(logs)})"
+                         + ("" if logs else "; is NCCL_DEBUG=INFO set for the run?"))
     return logs[node.name]

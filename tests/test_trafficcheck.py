@@ -98,21 +98,14 @@ def test_traffic_needs_the_ssh_mesh(h100):
     assert traffic.proof_plan(node) == []
 
 
-def test_nccl_jobs_pair_nodes_disjointly():
-    from bringup.probes.nccl_job import pairs
+def test_nccl_log_job_is_the_ring_all_reduce_benchmark_with_init_net_logging(h100):
+    """One NCCL job serves the benchmark, L12 "NCCL sees GDR" and L13 "NCCL init log" (bringup/ncclcheck.py)."""
+    from bringup.bench import catalogue, launchers, plan
+    from bringup.ncclcheck import CASE
 
-    assert pairs(("a", "b", "c", "d")) == {"a": "b", "c": "d"}
-    assert pairs(("a", "b", "c")) == {"a": "b", "c": "a"}  # the odd one out joins the first
-    assert pairs(("a",)) == {}
-
-
-def test_nccl_job_uses_the_design_launcher(h100):
-    from bringup.probes import nccl_job
-
-    node = h100.node("node01")
-    probe = nccl_job.job(node)
-    assert probe.timeout_s == nccl_job.TIMEOUT_S
-    assert " srun -N2 -w node01,node02 --ntasks-per-node=1 --gpus-per-node=8 " in probe.command
-    assert probe.command.startswith("NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET ")
-    assert nccl_job.job(h100.node("node02")) is None  # its GPUs are in node01's job
-    assert nccl_job.launcher_of(h100.node("node02")) == "node01"
+    case = catalogue.default().case(CASE)
+    runs = [p for p in plan.plan_case(case, list(h100.nodes)) if p.skip is None]
+    assert [r.id for r in runs] == ["nccl-all_reduce-ring@node01+node02"]
+    argv = launchers.launch(case, list(runs[0].nodes)).argv
+    assert "NCCL_DEBUG=INFO" in argv and "NCCL_DEBUG_SUBSYS=INIT,NET" in argv
+    assert argv[argv.index("srun"):argv.index("srun") + 5] == ["srun", "-N", "2", "-w", "node01,node02"]

@@ -102,6 +102,15 @@ class BenchSession:
         frames = [f for f in self._frames if not f.empty and str(f["case"].iloc[0]).startswith(f"{case.id}@")]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=judge.RESULT_COLUMNS)
 
+    def recorded(self, run: plan.Planned) -> Recorded:
+        """One run's record, launching it now if no layer has yet (a lower layer reading a higher layer's
+        benchmark log: the L12 NCCL GDR row reads the L13 Ring all_reduce). It is never launched twice."""
+        store = self._store()
+        if store is None:
+            raise RuntimeError("benchmarks need a run directory")
+        with self._lock:
+            return self._runner(store).run_one(run, self.nodes)
+
     def run_of(self, case_id: str, node: str, rail: str | None = None) -> plan.Planned | None:
         """The planned run of ``case_id`` that ``node`` (and ``rail``) takes part in."""
         return next((p for p in self.planned if p.case.id == case_id and node in p.node_names

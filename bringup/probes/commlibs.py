@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bringup.probes import Probe, nccl_job
+from bringup.probes import Probe
 from bringup.probes.gdr import NCCL_CONF_COMMAND, NCCL_ENV_COMMAND
 
 if TYPE_CHECKING:
@@ -37,9 +37,8 @@ def host_libraries(node: "Node") -> bool:
 
 
 def plan(node: "Node") -> list[Probe]:
-    # The pairwise perftest runs are benchmarks now (bringup/bench: one disjoint pair at a time per node,
-    # judged against baselines/); the NCCL INIT,NET log job stays a probe of this layer.
-    job = nccl_job.plan(node)
+    # The pairwise perftest runs and the NCCL job are benchmarks now (bringup/bench: one disjoint pair at a
+    # time per node, judged against baselines/; the Ring all_reduce's INIT,NET log serves bringup/ncclcheck.py).
     if not (node.hardware.gpus or node.rails) or not host_libraries(node):
-        return job
-    return [NCCL_VERSION, UCX_VERSION, UCX_DEVICES, OMPI_VERSION, OMPI_INFO, NCCL_CONF, NCCL_ENV] + job
+        return []
+    return [NCCL_VERSION, UCX_VERSION, UCX_DEVICES, OMPI_VERSION, OMPI_INFO, NCCL_CONF, NCCL_ENV]

@@ -1,13 +1,13 @@
 """L12 "NCCL sees GDR" (layers.md L12): in a real NCCL job, every inter-node channel of this node moves data
-with GPUDirect RDMA (``via NET/IB/<n>/GDRDMA``). Without it NCCL bounces the data through host memory: the
+with GPUDirect RDMA (``via NET/IB/<n>/GDRDMA``); the job is the 2-node Ring all_reduce benchmark. Without it NCCL bounces the data through host memory: the
 job still runs, slower, and no setting-level check notices.
 """
 
 from bringup import ncclcheck
 
 
-def test_nccl_uses_gpudirect_rdma(node, facts, fleet, check):
-    log = ncclcheck.host_log(node, facts, fleet)
+def test_nccl_uses_gpudirect_rdma(node, bench, check):
+    log = ncclcheck.host_log(node, bench)
     channels = log.net_channels()
     without = [c for c in channels if not c.via.endswith("/GDRDMA")]
     check.record(f"{len(channels) - len(without)} of {len(channels)} NET channels via GDRDMA", "all")

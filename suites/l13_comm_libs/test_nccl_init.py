@@ -6,8 +6,8 @@ A missing rail here is a rail NCCL will never use, whatever the host layers say.
 from bringup import ncclcheck
 
 
-def test_nccl_uses_every_rail_over_roce(node, facts, fleet, check):
-    log = ncclcheck.host_log(node, facts, fleet)
+def test_nccl_uses_every_rail_over_roce(node, bench, check):
+    log = ncclcheck.host_log(node, bench)
     wanted = sorted(r.rdma_device for r in node.rails if r.rdma_device)
     roce = sorted(d.name for d in log.ib_devices if d.kind == "RoCE")
     check.record(" ".join(roce) or "none", " ".join(wanted))

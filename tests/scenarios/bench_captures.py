@@ -53,6 +53,16 @@ def osu_bw(peak: float, cuda: bool = False) -> str:
     return osu("Bandwidth", "Bandwidth (MB/s)", figures, cuda)
 
 
+def with_init_log(table: str) -> str:
+    """The Ring all_reduce runs with NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET: NCCL's INFO lines (those of the
+    recorded INIT,NET job, ``captures/node01/nccl-job.out``) follow the rank table, before the first row."""
+    log = [line for line in (H100 / "captures" / "node01" / "nccl-job.out").read_text().splitlines()
+           if " NCCL INFO " in line or " NCCL WARN " in line]
+    lines = table.splitlines()
+    at = max(i for i, line in enumerate(lines) if line.startswith("#  Rank ")) + 1
+    return "\n".join(lines[:at] + log + lines[at:]) + "\n"
+
+
 def outputs() -> dict[str, str]:
     gen = _nccl_render()
     captures = H100 / "captures" / "node01"
@@ -67,7 +77,7 @@ def outputs() -> dict[str, str]:
     files[f"osu-bw-dd@{PAIR}"] = osu_bw(47890.0, cuda=True)
     for node in ("node01", "node02"):
         files[f"nccl-all_reduce-1node@{node}"] = gen.render("all_reduce", nranks=8, peak=478.0)
-    files[f"nccl-all_reduce-ring@{PAIR}"] = gen.render("all_reduce", peak=366.0)
+    files[f"nccl-all_reduce-ring@{PAIR}"] = with_init_log(gen.render("all_reduce", peak=366.0))
     files[f"nccl-all_gather@{PAIR}"] = gen.render("all_gather", peak=358.0)
     files[f"nccl-reduce_scatter@{PAIR}"] = gen.render("reduce_scatter", peak=357.0)
     files[f"nccl-alltoall@{PAIR}"] = gen.render("alltoall", peak=341.0)

@@ -11,10 +11,12 @@ import json
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -107,6 +109,20 @@ def test_a_suite_run_finishes_the_others_and_records_the_silent_node(cluster, tm
     run = next(p for p in tmp_path.iterdir() if p.is_dir() and p.name != "latest")
     recorded = json.loads((run / "probes" / "node02" / "l06.json").read_text())
     assert recorded["error"] == "node02: no answer within 7 s (probe timeout 2 s + 5 s)"
+
+
+@pytest.mark.parametrize("backend", ["ssh", "paramiko"])
+def test_a_server_that_never_sends_its_banner_is_bounded_too(backend):
+    """The connection is part of the bound: a port that accepts and then says nothing (no SSH banner)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()  # the kernel completes the handshake; nobody ever answers
+        conn = SimpleNamespace(kind=backend, host="127.0.0.1", port=server.getsockname()[1], user=None,
+                               ssh_args=(), identity_file=None)
+        start = time.monotonic()
+        with pytest.raises(SessionTimedOut, match=r"^mute: no answer within 6 s \(probe timeout 1 s \+ 5 s\)$"):
+            TestinfraTransport(SimpleNamespace(name="mute", connection=conn), backend).run_batch(["true"], 1)
+        assert time.monotonic() - start < 11
 
 
 def test_a_local_session_that_never_answers_is_stopped(tmp_path, monkeypatch):

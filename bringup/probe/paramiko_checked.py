@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import socket
+import threading
 import time
 
 import paramiko
@@ -47,25 +48,48 @@ class CheckedParamikoBackend(ParamikoBackend):
 
     @functools.cached_property
     def client(self) -> paramiko.SSHClient:
+        return self.connect(self.timeout)
+
+    def connect(self, timeout: float) -> paramiko.SSHClient:
+        """Connect, read the banner and authenticate within ``timeout`` in all: paramiko's own timeouts are per
+        step, so past the deadline the socket is shut down under it, whichever step it is waiting in."""
         client = paramiko.SSHClient()
         client.load_system_host_keys()
         for path in self.known_hosts:
             client.load_host_keys(os.path.expanduser(path))
         client.set_missing_host_key_policy(paramiko.RejectPolicy() if self.strict else paramiko.WarningPolicy())
-        client.connect(
-            hostname=self.host.name,
-            port=int(self.host.port) if self.host.port else 22,
-            username=self.host.user,
-            key_filename=self.ssh_identity_file,
-            # Connecting, the server's banner and authentication each wait at most the connect timeout.
-            timeout=self.timeout,
-            banner_timeout=self.timeout,
-            auth_timeout=self.timeout,
-            # With a declared key, use only it (as ssh -i with IdentitiesOnly); else the agent and ~/.ssh keys.
-            allow_agent=self.ssh_identity_file is None,
-            look_for_keys=self.ssh_identity_file is None,
-        )
+        deadline = time.monotonic() + timeout
+        port = int(self.host.port) if self.host.port else 22
+        sock = socket.create_connection((self.host.name, port), timeout=timeout)
+        timer = threading.Timer(max(deadline - time.monotonic(), 0), _shut, (sock,))
+        timer.start()
+        try:
+            client.connect(
+                hostname=self.host.name,
+                port=port,
+                sock=sock,
+                username=self.host.user,
+                key_filename=self.ssh_identity_file,
+                timeout=timeout,
+                banner_timeout=timeout,
+                auth_timeout=timeout,
+                # With a declared key, use only it (as ssh -i with IdentitiesOnly); else the agent and ~/.ssh keys.
+                allow_agent=self.ssh_identity_file is None,
+                look_for_keys=self.ssh_identity_file is None,
+            )
+        except BaseException:
+            sock.close()
+            raise
+        finally:
+            timer.cancel()
         return client
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def checked_paramiko_host(hostspec: str, conn, timeout: int) -> Host:
@@ -81,6 +105,13 @@ def bounded_exec(backend: ParamikoBackend, command: bytes, bound: Bound) -> tupl
     stays open while it runs (the batch's watchdog reads it), and an expired session's channel is closed,
     which closes the node's stdin too. Raises SessionExpired."""
     started = last = time.monotonic()
+    if isinstance(backend, CheckedParamikoBackend) and "client" not in vars(backend):  # first session: connect
+        try:
+            backend.client = backend.connect(min(backend.timeout, bound.answer_s))
+        except Exception:
+            if time.monotonic() - started >= bound.answer_s:
+                raise bound.expired(started, last) from None
+            raise
     transport = backend.client.get_transport()
     chan = transport.open_session(timeout=max(bound.deadline(started, last) - time.monotonic(), POLL_S))
     out, err = bytearray(), bytearray()

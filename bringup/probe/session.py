@@ -58,9 +58,9 @@ class Bound:
         return self.overran()
 
     def overran(self) -> SessionExpired:
-        return SessionExpired(f"session still running after {self.total_s:g} s, longer than {self.commands} "
-                              f"command{'s' if self.commands != 1 else ''} can take (probe timeout {self.timeout_s:g} s + {KILL_AFTER_S} s each, "
-                              f"+ {self.margin_s:g} s)")
+        commands = f"{self.commands} command{'s' if self.commands != 1 else ''}"
+        return SessionExpired(f"session still running after {self.total_s:g} s, longer than {commands} can take "
+                              f"(probe timeout {self.timeout_s:g} s + {KILL_AFTER_S} s each, + {self.margin_s:g} s)")
 
 
 def run_process(command: str, bound: Bound) -> tuple[int, bytes, bytes]:

@@ -38,14 +38,18 @@ MIN_LITERAL = 6
 
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _VALUE = r"(?!" + re.escape(REDACTED) + r")(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',;}\]]+)"
-_ASSIGNMENT = re.compile(r"(?P<name>[A-Za-z_][\w.-]*)(?P<sep>\"?\s*[=:]\s*)(?P<value>" + _VALUE + ")")
+# A name starts only where a word starts: without the lookbehind a long token (a base64 blob) would be
+# rescanned from every offset, quadratic in its length.
+_ASSIGNMENT = re.compile(r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]{0,127})(?P<sep>\"?\s*[=:]\s*)"
+                         r"(?P<value>" + _VALUE + ")")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|\Z)", re.DOTALL)
-_KUBECONFIG = re.compile(r"^\s*kind:\s*[\"']?Config[\"']?\s*$", re.MULTILINE)
-_KUBECONFIG_PARTS = re.compile(r"^\s*(clusters|users|contexts):", re.MULTILINE)
+_KUBECONFIG = re.compile(r"^[ \t]*kind:[ \t]*[\"']?Config[\"']?[ \t]*$", re.MULTILINE)
+_KUBECONFIG_PARTS = re.compile(r"^[ \t]*(clusters|users|contexts):", re.MULTILINE)
 _AUTH_HEADER = re.compile(r"\b(?P<scheme>[Bb]earer|[Bb]asic)\s+(?P<value>[A-Za-z0-9._~+/=-]{8,})")
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+_JWT = re.compile(r"(?<![\w-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _SSHPASS = re.compile(r"(?P<head>\bsshpass\b(?:\s+-[de])?\s+-p\s*)(?P<value>" + _VALUE + ")")
-_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)(?P<value>[^@\s/]+)(?=@)")
+_URL_PASSWORD = re.compile(r"(?P<head>(?<![\w+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]{1,256}:)"
+                           r"(?P<value>[^@\s/]{1,256})(?=@)")
 
 
 def words(name: str) -> list[str]:

@@ -345,6 +345,19 @@ def test_secret_values_are_found_by_shape(text, redacted):
     assert Redactor(secret_env=[]).text(text) == redacted
 
 
+LONG = {"word": "A" * 200_000, "dotted": "ab.cd-" * 40_000, "colons": "k:" * 100_000, "newlines": "\n" * 200_000,
+        "spaces": " " * 200_000, "jwt_heads": "eyJ-" * 50_000, "url_heads": "a://b:" * 30_000,
+        "pem_heads": "-----BEGIN X-----" * 10_000, "sshpass": "sshpass -p " * 20_000, "bearer": "Bearer " * 30_000,
+        "kubeconfig_kinds": "kind: Config\n" * 20_000}
+
+
+@pytest.mark.parametrize("shape", sorted(LONG))
+def test_redaction_stays_linear_on_long_hostile_text(shape):
+    started = time.perf_counter()
+    Redactor(secret_env=[]).text(LONG[shape])
+    assert time.perf_counter() - started < 1.0  # quadratic regexes take minutes on these
+
+
 def test_site_marked_environment_is_redacted_by_name_and_value():
     redactor = Redactor(environ={"BRINGUP_SECRET_ENV": "SITE_DB, LICENSE_SERVER", "SITE_DB": "db-s3cret",
                                  "LICENSE_SERVER": "27000@lic.example"})

@@ -126,10 +126,10 @@ def _transport_factory(config: pytest.Config, state: State) -> Callable[[Node], 
 
 
 def _runs_tests(config: pytest.Config) -> bool:
-    """False for --collect-only, --help, --version, --fixtures...: those write no run directory and leave
-    reports/latest where it was."""
+    """False for --collect-only, --setup-plan, --help, --version, --fixtures: they run no check, so they write
+    no run directory and leave reports/latest where it was."""
     return not any(config.getoption(name, False) for name in
-                   ("collectonly", "help", "version", "showfixtures", "show_fixtures_per_test"))
+                   ("collectonly", "setupplan", "help", "version", "showfixtures", "show_fixtures_per_test"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -254,12 +254,13 @@ def test_a_disk_that_fills_mid_run_keeps_what_was_written_and_says_so(tmp_path):
 # ---------------------------------------------------------------- 4./10. collect-only, killed runs
 
 
-def test_collect_only_writes_no_run_directory_and_keeps_latest(tmp_path):
+@pytest.mark.parametrize("option", ["--collect-only", "--setup-plan"])
+def test_collect_only_writes_no_run_directory_and_keeps_latest(tmp_path, option):
     suite = write_suite(tmp_path, "def test_passes(node):\n    pass\n")
     reports = tmp_path / "reports"
     (reports / "earlier").mkdir(parents=True)
     (reports / "latest").symlink_to("earlier")
-    proc = run_suite(suite, reports, "--collect-only")
+    proc = run_suite(suite, reports, option)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "test_passes[localhost]" in proc.stdout
     assert sorted(p.name for p in reports.iterdir()) == ["earlier", "latest"]

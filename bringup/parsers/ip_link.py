@@ -86,7 +86,8 @@ def parse(text: str) -> dict[str, Link]:
     for item in jsonout.load_list(text, "ip -j link show"):
         if "ifname" not in item or "mtu" not in item:
             raise ParseError(f"`ip -j link` entry without ifname/mtu: {str(item)[:120]!r}")
+        mtu = jsonout.integer(item["mtu"], f"`ip -j link` {item['ifname']} mtu")
         links[item["ifname"]] = Link(
-            item["ifname"], int(item["mtu"]), item.get("operstate", "UNKNOWN"), tuple(item.get("flags", ())),
+            item["ifname"], mtu, item.get("operstate", "UNKNOWN"), tuple(item.get("flags", ())),
             (item.get("linkinfo") or {}).get("info_kind"), tuple(item.get("vfinfo_list", ())), item)
     return links

@@ -33,5 +33,6 @@ def parse(text: str) -> list[Rule]:
     for item in jsonout.load_list(text, "ip -j rule show"):
         if "priority" not in item:
             raise ParseError(f"`ip -j rule` entry without priority: {str(item)[:120]!r}")
-        rules.append(Rule(int(item["priority"]), item.get("src", "all"), item.get("srclen"), item.get("table"), item))
+        priority = jsonout.integer(item["priority"], "`ip -j rule` priority")
+        rules.append(Rule(priority, item.get("src", "all"), item.get("srclen"), item.get("table"), item))
     return rules

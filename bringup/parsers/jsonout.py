@@ -12,13 +12,25 @@ from typing import Any
 from bringup.parsers.common import ParseError, lines
 
 
+def reject_constant(name: str) -> None:
+    """``json.loads`` hook: NaN and Infinity are not JSON (RFC 8259 §6), and no tool prints them."""
+    raise ParseError(f"{name} is not a JSON value")
+
+
+def integer(value: Any, what: str) -> int:
+    """A JSON value that must be a whole number: not a float (``1e309`` decodes to inf), a bool or a string."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ParseError(f"{what} is {value!r}, not an integer")
+    return value
+
+
 def load(text: str, tool: str) -> Any:
     body = lines(text)
     joined = "\n".join(body)
     if not joined.strip():
         raise ParseError(f"empty output: not `{tool}` JSON")
     try:
-        return json.loads(joined)
+        return json.loads(joined, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         line = body[exc.lineno - 1] if 0 < exc.lineno <= len(body) else ""
         raise ParseError(f"`{tool}` JSON broken at line {exc.lineno} ({exc.msg}): {line.strip()[:120]!r}") from None

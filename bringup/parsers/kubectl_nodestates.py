@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers import kubejson
+from bringup.parsers import jsonout, kubejson
 
 TOOL = "kubectl-sriovnetworknodestates"
 WHAT = "kubectl get sriovnetworknodestates -o json"
@@ -42,7 +42,8 @@ def parse(text: str) -> dict[str, NodeState]:
         vfs = {}
         for iface in status.get("interfaces") or []:
             iface = kubejson.mapping(iface, f"{name} status.interfaces[]")
-            vfs[iface.get("name") or iface.get("pciAddress", "?")] = int(iface.get("numVfs") or 0)
+            vfs[iface.get("name") or iface.get("pciAddress", "?")] = jsonout.integer(
+                iface.get("numVfs") or 0, f"{name} status.interfaces[].numVfs")
         states[name] = NodeState(name, status.get("syncStatus") or None, status.get("lastSyncError") or None,
                                  status.get("rdmaMode") or None, vfs)
     return states

@@ -20,13 +20,14 @@ import json
 from typing import Any
 
 from bringup.parsers.common import ParseError
+from bringup.parsers.jsonout import reject_constant
 
 
 def load(text: str, what: str) -> dict[str, Any]:
     if not text.strip():
         raise ParseError(f"empty output: not `{what}` JSON")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         line = text.splitlines()[exc.lineno - 1] if 0 < exc.lineno <= len(text.splitlines()) else ""
         raise ParseError(f"`{what}` JSON broken at line {exc.lineno} column {exc.colno} (offset {exc.pos}): "

@@ -22,7 +22,7 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 TOOL = "nvidia-smi-nvlink-s"
 
 _GPU = re.compile(r"^GPU (\d+): (.+?) \(UUID: ([^)]+)\)$")
-_LINK = re.compile(r"^Link (\d+): (?:(?P<speed>[\d.]+) GB/s|(?P<inactive><inactive>))$")
+_LINK = re.compile(r"^Link (\d+): (?:(?P<speed>\d+(?:\.\d+)?) GB/s|(?P<inactive><inactive>))$")
 
 
 @dataclass

@@ -54,6 +54,6 @@ def parse(text: str) -> list[RdmaLink]:
     for item in jsonout.load_list(text, "rdma -j link show"):
         if "ifname" not in item or "port" not in item:
             raise ParseError(f"`rdma -j link` entry without ifname/port: {str(item)[:120]!r}")
-        links.append(RdmaLink(item["ifname"], int(item["port"]), item.get("state"), item.get("physical_state"),
-                              item.get("netdev")))
+        port = jsonout.integer(item["port"], f"`rdma -j link` {item['ifname']} port")
+        links.append(RdmaLink(item["ifname"], port, item.get("state"), item.get("physical_state"), item.get("netdev")))
     return links

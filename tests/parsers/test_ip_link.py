@@ -42,3 +42,14 @@ def test_text_form_vf_lines():
 def test_text_form_garbled_raises():
     with pytest.raises(ParseError, match="line 1 is not `ip link show` output: 'Device \"rail9\" does not exist.'"):
         ip_link.parse('Device "rail9" does not exist.\n')
+
+
+def test_json_mtu_must_be_an_integer():
+    # Found by tests/test_fuzz_parsers.py: int() turned an mtu of 9000.5 into 9000 and raised on NaN.
+    text = fixture("ip_link", "cx7_sriov.json")
+    with pytest.raises(ParseError) as raised:
+        ip_link.parse(text.replace('"mtu":9000', '"mtu":9000.5', 1))
+    assert str(raised.value) == "`ip -j link` enp24s0np0 mtu is 9000.5, not an integer"
+    with pytest.raises(ParseError) as raised:
+        ip_link.parse(text.replace('"mtu":9000', '"mtu":NaN', 1))
+    assert str(raised.value) == "NaN is not a JSON value"

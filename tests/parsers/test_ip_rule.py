@@ -24,3 +24,11 @@ def test_truncated_raises():
 def test_real_lab_rules():
     rules = ip_rule.parse(fixture("ip_rule", "lab_node01.json"))
     assert [(r.priority, r.src, r.table) for r in rules][1:3] == [(1000, "198.18.1.11", "101"), (1001, "198.18.2.11", "102")]
+
+
+def test_priority_that_is_not_an_integer_raises():
+    # Found by tests/test_fuzz_parsers.py: 1e309 decodes to inf and int(inf) raised OverflowError.
+    text = fixture("ip_rule", "rail_rules.json").replace('"priority":0', '"priority":1e309', 1)
+    with pytest.raises(ParseError) as raised:
+        ip_rule.parse(text)
+    assert str(raised.value) == "`ip -j rule` priority is inf, not an integer"

@@ -32,3 +32,11 @@ def test_empty_output_is_no_nvlink():
 def test_link_without_gpu_line_raises():
     with pytest.raises(ParseError, match=r"line 1 is not `nvidia-smi nvlink -s` output: 'Link 0: 26.562 GB/s'"):
         nvidia_smi_nvlink.parse("\t Link 0: 26.562 GB/s\n")
+
+
+def test_malformed_link_speed_names_the_line():
+    # Found by tests/test_fuzz_parsers.py: `[\d.]+` let 26.5.62 through to float(), a bare ValueError.
+    text = fixture("nvidia_smi_nvlink", "h100_8gpu.txt").replace("26.562 GB/s", "26.5.62 GB/s", 1)
+    with pytest.raises(ParseError) as raised:
+        nvidia_smi_nvlink.parse(text)
+    assert str(raised.value) == "line 2 is not `nvidia-smi nvlink -s` output: 'Link 0: 26.5.62 GB/s'"

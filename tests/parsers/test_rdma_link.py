@@ -23,3 +23,11 @@ def test_garbled_text_raises():
 def test_truncated_json_raises():
     with pytest.raises(ParseError, match="JSON broken at line 1"):
         rdma_link.parse('[{"ifindex":0,"ifname":"mlx5_0","port":1,"sta')
+
+
+def test_json_port_must_be_an_integer():
+    # Found by tests/test_fuzz_parsers.py: int() accepted the string "1" and raised a bare error on others.
+    text = fixture("rdma_link", "cx7.json").replace('"port":1', '"port":"1"', 1)
+    with pytest.raises(ParseError) as raised:
+        rdma_link.parse(text)
+    assert str(raised.value) == "`rdma -j link` mlx5_0 port is '1', not an integer"

@@ -32,8 +32,9 @@ from bringup.rundir import RunDir, RunDirError, read_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parent / "schemas" / "junit.xsd"))
-HOSTILE = "\x1b[31mFAIL\x1b[0m nul\x00 bell\x07 del\x7f"
-HOSTILE_SHOWN = "FAIL nul\\x00 bell\\x07 del\\x7f"
+# colour, NUL, BEL, DEL and an undecodable byte as errors="surrogateescape" keeps it
+HOSTILE = "\x1b[31mFAIL\x1b[0m nul\x00 bell\x07 del\x7f byte\udcff"
+HOSTILE_SHOWN = "FAIL nul\\x00 bell\\x07 del\\x7f byte\\xff"
 
 
 def write_suite(tmp_path: Path, body: str) -> Path:

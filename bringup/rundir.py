@@ -29,8 +29,8 @@ from bringup import __version__
 from bringup.inventory_snapshot import snapshot_inventory
 from bringup.redaction import REDACTED, Redactor, redact
 
-__all__ = ["REDACTED", "REPORTS_ROOT", "RunDir", "RunDirError", "git_commit", "new_run_id", "read_results",
-           "redact", "snapshot_inventory"]
+__all__ = ["FINISHED", "INTERRUPTED", "REDACTED", "REPORTS_ROOT", "RUNNING", "RunDir", "RunDirError", "git_commit",
+           "new_run_id", "read_results", "redact", "snapshot_inventory"]
 
 REPORTS_ROOT = Path(__file__).resolve().parent.parent / "reports"
 RUNNING, FINISHED, INTERRUPTED = "running", "finished", "interrupted"

@@ -258,7 +258,7 @@ class Expect(_Strict):
     tos: int | None = Field(default=None, ge=0, le=255)  # IPv4 ToS byte; reaches perftest as --tclass=<int>
     roce_mtu: Literal[256, 512, 1024, 2048, 4096] | None = None
     global_pause: bool | None = None
-    # Traffic rows (bringup/probes/traffic.py) and the launch mesh (L14/L15)
+    # false: no host pair benchmarks (perftest, iperf3; bringup/bench/launchers.py). The launch mesh (L14/L15).
     traffic_checks: bool | None = None
     ssh_mesh: bool | None = None
     roce_gid_index: int | None = Field(default=None, ge=0, le=255)  # perftest -x: an index of the port GID table

@@ -8,44 +8,8 @@ import re
 import statistics
 from dataclasses import dataclass
 
-import pytest
-
 from bringup.bench import counters
-from bringup.parsers import ethtool_stats, perftest
-from bringup.probe.prober import ProbeError, ProbeSet
-from bringup.probes import traffic
-
-
-def require(node, rail) -> None:
-    reason = traffic.skip_reason(node, rail)
-    if reason:
-        pytest.skip(reason)
-
-
-def report(facts: ProbeSet, node, rail, test: str) -> perftest.Report:
-    """The client's report; a failed pair names the pair, the tool and the first line it printed."""
-    key = f"perftest-{test}-{rail.name}"
-    result = facts.result(key)
-    peer, address = node.rail_peers[rail.name]
-    pair = f"{rail.name} {node.name} -> {peer} ({address})"
-    if result.timed_out:
-        raise ProbeError(f"{node.name}: perftest {test} on {pair} timed out (the probe's --probe-timeout)")
-    if result.rc != 0:
-        detail = [line.strip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
-        where = f"ssh to {peer}" if result.rc == 255 else f"perftest {test}"
-        raise ProbeError(f"{node.name}: {where} on {pair} exited {result.rc}: "
-                         f"{detail[0] if detail else 'no output'}")
-    try:
-        return perftest.parse(result.stdout)
-    except ValueError as exc:
-        raise ProbeError(f"{node.name}: perftest {test} on {pair}: cannot parse the client's report: {exc}") from None
-
-
-def bandwidth_gbps(facts: ProbeSet, node, rail, test: str) -> float:
-    rows = report(facts, node, rail, test).bandwidth
-    if not rows:
-        raise ProbeError(f"{node.name}: perftest {test} on {rail.name} printed a latency table, not bandwidth")
-    return rows[-1].average_gbps
+from bringup.parsers import ethtool_stats
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,15 @@ def _nccl(**overrides) -> dict:
 def test_catalogue_holds_the_issue_entries():
     cat = catalogue.default()
     by_id = {c.id: c for c in cat.benchmarks}
-    assert [(c.tool, c.binary, c.scope) for c in cat.benchmarks if c.tool == "perftest"] == [
-        ("perftest", "ib_write_bw", "rail-pair"), ("perftest", "ib_write_lat", "rail-pair")]
+    assert [(c.id, c.binary, c.scope, c.needs.gpus, c.pairing) for c in cat.benchmarks if c.tool == "perftest"] == [
+        ("perftest-write-bw", "ib_write_bw", "rail-pair", False, "ring"),
+        ("perftest-write-bw-gpu", "ib_write_bw", "rail-pair", True, "ring"),  # L12: GPU memory vs host memory
+        ("perftest-write-lat", "ib_write_lat", "rail-pair", False, "ring")]
     assert {(c.binary, c.args[-3:] == ("cuda", "D", "D")) for c in cat.benchmarks if c.tool == "osu"} == {
         ("osu_latency", False), ("osu_bw", False), ("osu_latency", True), ("osu_bw", True)}
     assert by_id["nccl-all_reduce-1node"].scope == "node" and by_id["nccl-all_reduce-1node"].env == {}
-    assert by_id["nccl-all_reduce-ring"].env == {"NCCL_ALGO": "Ring"}
+    assert by_id["nccl-all_reduce-ring"].env == {"NCCL_ALGO": "Ring", "NCCL_DEBUG": "INFO",
+                                                 "NCCL_DEBUG_SUBSYS": "INIT,NET"}  # its log serves L12/L13
     assert {c.op for c in cat.benchmarks if c.scope == "all-nodes"} == {"all_reduce", "all_gather",
                                                                        "reduce_scatter", "alltoall"}
     sendrecv = by_id["nccl-sendrecv-rail"]
@@ -64,7 +67,7 @@ def test_binary_path_follows_the_benchmarks_prefix(d4_nodes):
     assert cat.binary_path(cat.case("osu-bw-hh"), moved) == \
         "/srv/bench/osu/libexec/osu-micro-benchmarks/mpi/pt2pt/osu_bw"
     assert cat.binary_path(cat.case("perftest-write-lat"), moved) == "/srv/bench/perftest/bin/ib_write_lat"
-    assert cat.binary_path(cat.case("netpipe-pair"), moved) == "NPmpi"  # Debian's, on PATH
+    assert cat.binary_path(cat.case("netpipe-pair"), moved) == "NPopenmpi"  # Debian's, on PATH
 
 
 def test_unknown_benchmark_names_the_known_ones():

@@ -20,9 +20,10 @@ def _planned(inventory: str) -> dict[str, plan.Planned]:
 
 def test_h100_pair_gets_every_rail_pair_node_pair_and_collective():
     runs = _planned("tests/scenarios/h100/inventory")
-    assert [i for i in runs if i.startswith("perftest-write-bw@")] == [
-        f"perftest-write-bw@rail{i}@node01+node02" for i in range(8)]
-    assert runs["nccl-all_reduce-ring@node01+node02"].case.env == {"NCCL_ALGO": "Ring"}
+    assert [i for i in runs if i.startswith("perftest-write-bw@")] == [  # pairing ring: each node sends once
+        f"perftest-write-bw@rail{i}@{pair}" for pair in ("node01+node02", "node02+node01") for i in range(8)]
+    assert runs["perftest-write-bw-gpu@rail5@node02+node01"].layer == 12
+    assert runs["nccl-all_reduce-ring@node01+node02"].case.env["NCCL_ALGO"] == "Ring"
     assert runs["nccl-all_reduce-1node@node02"].node_names == ("node02",)
     assert runs["iperf3-rail@node01"].skip == ("iperf3-rail runs in the lab only (bringup_profile: lab); "
                                                "node01 is h100-cx7-400g")

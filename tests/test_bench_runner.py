@@ -17,7 +17,7 @@ from bringup.inventory import load_inventory
 from bringup.probe.transport import TestinfraTransport
 
 
-def _cluster(tmp_path: Path):
+def _cluster(tmp_path: Path, addresses: tuple[str, str] = ("127.0.0.2/8", "127.0.0.3/8")):
     """Two nodes on this machine (local transport), one rail each on a loopback address: a lab-profile pair."""
     inv = tmp_path / "inventory"
     (inv / "group_vars").mkdir(parents=True)
@@ -33,7 +33,7 @@ def _cluster(tmp_path: Path):
         bringup_profile: lab
         bringup_hardware: {gpus: 0, nics: 0, bmc: false}
         """))
-    for name, address in (("nodea", "127.0.0.2/8"), ("nodeb", "127.0.0.3/8")):
+    for name, address in zip(("nodea", "nodeb"), addresses):
         (inv / "host_vars" / f"{name}.yml").write_text(
             f"bringup_rails:\n- {{name: rail1, netdev: lo, address: {address}}}\n")
     return load_inventory(str(inv))
@@ -52,7 +52,7 @@ def _run(cluster, tmp_path: Path, case: catalogue.Case):
 @pytest.mark.skipif(shutil.which("iperf3") is None, reason="iperf3 not installed (.ci/run installs it)")
 def test_iperf3_pair_runs_for_real_and_is_recorded(tmp_path):
     cluster = _cluster(tmp_path)
-    case = catalogue.default().case("iperf3-rail").model_copy(update={"args": ("-t", "1", "-J")})
+    case = catalogue.default().case("iperf3-rail").model_copy(update={"args": ("-t", "1", "-J"), "pairing": "matching"})
     run, recorded, store = _run(cluster, tmp_path, case)
     assert recorded.outcome.rc == 0, recorded.outcome
     frame, error = outputs.rows_of(run, recorded)
@@ -78,13 +78,14 @@ def test_hung_benchmark_is_killed_at_its_timeout_and_named(tmp_path, monkeypatch
     _stub(stubs, "hangbench", textwrap.dedent("""\
         case " $* " in
           *" -s "*) port=$(echo "$*" | sed 's/.*-p \\([0-9]*\\).*/\\1/')
-                    exec python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.3', $port)); s.listen(); time.sleep(20)" ;;
+                    exec python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.5', $port)); s.listen(); time.sleep(4)" ;;
           *) exec sleep 60 ;;
         esac
         """))
     monkeypatch.setenv("PATH", f"{stubs}:{Path('/usr/bin')}:{Path('/bin')}")
-    cluster = _cluster(tmp_path)
-    case = catalogue.default().case("iperf3-rail").model_copy(update={"binary": "hangbench", "timeout_s": 2})
+    cluster = _cluster(tmp_path, ("127.0.0.4/8", "127.0.0.5/8"))  # its own addresses: the stub server lingers 4 s
+    case = catalogue.default().case("iperf3-rail").model_copy(update={"binary": "hangbench", "timeout_s": 2,
+                                                                       "pairing": "matching"})
     catalogue_with_stub = catalogue.default().model_copy(update={"benchmarks": (case,)})
     monkeypatch.setattr(catalogue, "default", lambda: catalogue_with_stub)
     run, recorded, _ = _run(cluster, tmp_path, case)
@@ -95,7 +96,8 @@ def test_hung_benchmark_is_killed_at_its_timeout_and_named(tmp_path, monkeypatch
 
 def test_missing_binary_names_itself_and_the_node(tmp_path, monkeypatch):
     cluster = _cluster(tmp_path)
-    case = catalogue.default().case("iperf3-rail").model_copy(update={"binary": "no_such_bench_binary"})
+    case = catalogue.default().case("iperf3-rail").model_copy(update={"binary": "no_such_bench_binary",
+                                                                       "pairing": "matching"})
     catalogue_with_it = catalogue.default().model_copy(update={"benchmarks": (case,)})
     monkeypatch.setattr(catalogue, "default", lambda: catalogue_with_it)
     run, recorded, _ = _run(cluster, tmp_path, case)

@@ -17,7 +17,7 @@ def test_matching_pairs_in_order_and_odd_last_joins_first():
 
 def test_ring_each_member_with_its_successor():
     assert schedule.ring(["a", "b", "c"]) == [("a", "b"), ("b", "c"), ("c", "a")]
-    assert schedule.ring(["a", "b"]) == [("a", "b")]
+    assert schedule.ring(["a", "b"]) == [("a", "b"), ("b", "a")]  # each sends once
     assert schedule.ring(["a"]) == []
 
 
@@ -45,4 +45,5 @@ def test_pack_puts_disjoint_groups_together_and_overlapping_apart():
 
 def test_ring_packs_into_two_rounds_for_even_and_three_for_odd():
     assert len(schedule.pack(schedule.ring(list(range(8))))) == 2
+    assert len(schedule.pack(schedule.ring(["a", "b"]))) == 2
     assert len(schedule.pack(schedule.ring(list(range(7))))) == 3

@@ -63,11 +63,13 @@ def test_d4_mpirun_all_reduce_ring(d4):
         "--mca", "pml", "ucx",
         "--mca", "oob_tcp_if_include", "enp75s0f0np0", "--mca", "btl_tcp_if_include", "enp75s0f0np0",
         "-x", f"NCCL_IB_HCA=={ALL_HCAS}", "-x", "NCCL_IB_TC=106", "-x", "NCCL_SOCKET_IFNAME==enp75s0f0np0",
-        "-x", f"UCX_NET_DEVICES={ALL_HCAS}", "-x", "NCCL_ALGO=Ring",
+        "-x", f"UCX_NET_DEVICES={ALL_HCAS}", "-x", "NCCL_ALGO=Ring", "-x", "NCCL_DEBUG=INFO",
+        "-x", "NCCL_DEBUG_SUBSYS=INIT,NET",
         f"{NCCL}/all_reduce_perf", *SWEEP]
     assert launch.files == {"hostfile": "node01 slots=8\nnode02 slots=8\n"}
     assert launch.env == {"NCCL_IB_HCA": f"={ALL_HCAS}", "NCCL_IB_TC": "106",
-                          "NCCL_SOCKET_IFNAME": "=enp75s0f0np0", "UCX_NET_DEVICES": ALL_HCAS, "NCCL_ALGO": "Ring"}
+                          "NCCL_SOCKET_IFNAME": "=enp75s0f0np0", "UCX_NET_DEVICES": ALL_HCAS, "NCCL_ALGO": "Ring",
+                          "NCCL_DEBUG": "INFO", "NCCL_DEBUG_SUBSYS": "INIT,NET"}
     assert shlex.split(launch.shell()) == launch.argv
 
 
@@ -92,9 +94,10 @@ def test_d2_srun(d2):
     assert launch.kind == "srun" and launch.run_on == "node01"
     assert launch.argv == [
         "env", f"NCCL_IB_HCA=={ALL_HCAS}", "NCCL_IB_TC=106", "NCCL_SOCKET_IFNAME==enp75s0f0np0",
-        f"UCX_NET_DEVICES={ALL_HCAS}", "NCCL_ALGO=Ring",
+        f"UCX_NET_DEVICES={ALL_HCAS}", "NCCL_ALGO=Ring", "NCCL_DEBUG=INFO", "NCCL_DEBUG_SUBSYS=INIT,NET",
         "srun", "-N", "2", "-w", "node01,node02", "--ntasks-per-node=8", "--gpus-per-node=8", "--mpi=pmix",
-        "-p", "gpu", "-t", "15", "--export=ALL,NCCL_IB_HCA,NCCL_IB_TC,NCCL_SOCKET_IFNAME,UCX_NET_DEVICES,NCCL_ALGO",
+        "-p", "gpu", "-t", "15", "--export=ALL,NCCL_IB_HCA,NCCL_IB_TC,NCCL_SOCKET_IFNAME,UCX_NET_DEVICES,NCCL_ALGO,NCCL_DEBUG,"
+        "NCCL_DEBUG_SUBSYS",
         f"{NCCL}/all_reduce_perf", *SWEEP]
     assert launch.files == {} and launch.manifest is None
 
@@ -111,7 +114,7 @@ def test_d5_launches_by_partition(d5):
     slurm = [n for n in d5 if n.partition == "slurm"]
     k8s = [n for n in d5 if n.partition == "kubernetes"]
     ring = CAT.case("nccl-all_reduce-ring")
-    assert launchers.launch(ring, slurm).argv[6:11] == ["srun", "-N", "2", "-w", "hpc01,hpc02"]
+    assert launchers.launch(ring, slurm).argv[8:13] == ["srun", "-N", "2", "-w", "hpc01,hpc02"]
     job = launchers.launch(ring, k8s, image=IMAGE)
     assert job.kind == "mpijob" and job.run_on == "controller"
     worker = job.manifest["items"][-1]["spec"]["mpiReplicaSpecs"]["Worker"]["template"]["spec"]
@@ -230,7 +233,7 @@ def test_lab_iperf3_pair_and_netpipe(d4):
     rails = ",".join(r.netdev for r in d4[0].rails)
     assert npmpi.argv == ["mpirun", "-np", "2", "--hostfile", "hostfile", "--map-by", "ppr:1:node", "--bind-to",
                           "numa", "--mca", "pml", "ucx", "--mca", "btl_tcp_if_include", rails,
-                          "NPmpi", "-u", "8388608", "-o", "/dev/null"]
+                          "NPopenmpi", "-p", "0", "-u", "1048576", "-o", "/dev/null"]
     root = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"allow_run_as_root": True, "pml": "ob1"}})
             for n in lab]
     assert launchers.launch(CAT.case("netpipe-pair"), root).argv[:2] == ["mpirun", "--allow-run-as-root"]
@@ -285,10 +288,11 @@ def test_bad_inputs_are_named(d1, d3, d4):
 
 
 def test_skip_reasons_add_the_launchers_own(d1, d4):
-    assert launchers.skip_reason(CAT.case("perftest-write-bw"), d4) is None  # D4 requires the ssh mesh
-    assert launchers.skip_reason(CAT.case("perftest-write-bw"), d1) == (
-        "perftest-write-bw starts its server over ssh; D1 (k8s-sriov-roce) does not require the ssh mesh: "
-        "declare bringup_expect.traffic_checks: true")
+    assert launchers.skip_reason(CAT.case("perftest-write-bw"), d4) is None
+    assert launchers.skip_reason(CAT.case("perftest-write-bw"), d1) is None  # no ssh between nodes needed
+    off = [dataclasses.replace(n, expect={**n.expect, "traffic_checks": False}) for n in d1]
+    assert launchers.skip_reason(CAT.case("perftest-write-bw"), off) == (
+        "perftest-write-bw: bringup_expect.traffic_checks is false for gpu-a01, gpu-a02 (host pair benchmarks off)")
     assert launchers.skip_reason(CAT.case("nccl-alltoall"), d1) == (
         "nccl-alltoall runs as an MPIJob; bringup_mpi.image (the container holding nccl-tests) is not declared")
     assert launchers.skip_reason(CAT.case("nccl-alltoall"), d1, image=IMAGE) is None
@@ -312,7 +316,7 @@ def test_real_mpirun_accepts_the_argv_and_exports_the_env(d4, tmp_path):
                                      {"NCCL_IB_HCA": "=mlx5_0:1,mlx5_1:1", "NCCL_ALGO": "Ring"})
     for name, content in launch.files.items():
         (tmp_path / name).write_text(content)
-    argv = launch.argv[:launch.argv.index("NPmpi")] + ["env"]
+    argv = launch.argv[:launch.argv.index("NPopenmpi")] + ["env"]
     proc = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert {"NCCL_IB_HCA==mlx5_0:1,mlx5_1:1", "NCCL_ALGO=Ring"} <= set(proc.stdout.splitlines())

@@ -18,10 +18,12 @@ import pytest
 import yaml
 
 from bringup.designs import get_design
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
 from bringup.inventory import (Cluster, Connection, InventoryError, Node, load_cabling, load_inventory,
                                load_recorded, write_resolved)
 from bringup.model import Hardware, Fabric, Rail
-from bringup.probes import kubeapi, runtime, scheduler, traffic
+from bringup.probes import kubeapi, runtime, scheduler
 
 HERE = Path(__file__).resolve().parent
 
@@ -168,9 +170,13 @@ def test_every_policy_value_fits_the_expect_schema():
 
 
 def test_tos_reaches_perftest_as_one_integer_word():
-    node = replace(_node("node01", ("node01", "node02")), expect={"tos": 106, "roce_gid_index": 3})
-    common = traffic.tests(node)["bw"].args
-    assert common[:4] == ("-F", "--tclass=106", "-x", "3")
+    from bringup.bench import catalogue, launchers
+
+    cluster = load_inventory(str(ROOT / "tests/scenarios/h100/inventory"))
+    a, b = (replace(n, expect={**n.expect, "tos": 106, "roce_gid_index": 3}, fabric=n.fabric.model_copy(update={"tos": None}))
+            for n in cluster.nodes)
+    argv = launchers.pair_launch(catalogue.default().case("perftest-write-bw"), a, b, "rail0").argv
+    assert argv[argv.index("--tclass=106"):][:3] == ["--tclass=106", "-x", "3"]
 
 
 @pytest.mark.parametrize("port", ["22; reboot", "0", "70000"])
@@ -292,3 +298,25 @@ def test_cabling_plan_errors_never_echo_the_file(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00secret")
     with pytest.raises(InventoryError, match="not UTF-8 text"):
         load_cabling(binary, {})
+
+
+def test_a_live_run_records_resolved_json_and_its_replay_runs_nothing(tmp_path):
+    """End to end: the live run writes inventory/resolved.json; hostile files planted beside it afterwards (a
+    Jinja pipe lookup, an executable inventory script) are never evaluated by --replay, whose verdicts match."""
+    from tests.scenario_tools import latest_run, replay, run_suites
+
+    live, _ = run_suites(tmp_path / "live", "--inventory", "local", "--layers", "6")
+    run = latest_run(tmp_path / "live")
+    resolved = json.loads((run / "inventory" / "resolved.json").read_text())
+    assert [h["name"] for h in resolved["hosts"]] == ["localhost"] and resolved["format"] == 1
+    # What ansible would run: a templated bringup_* value in group_vars/all.yml, and, with hosts.yml gone,
+    # the executable `hosts` beside it as the inventory source.
+    marker = tmp_path / "pwned"
+    with (run / "inventory" / "group_vars" / "all.yml").open("a") as f:
+        f.write(f"bringup_profile: \"{{{{ lookup('pipe', 'touch {marker}') }}}}\"\n")
+    (run / "inventory" / "hosts.yml").unlink()
+    (run / "inventory" / "hosts").write_text(f"#!/bin/sh\ntouch {marker}\necho '{{}}'\n")
+    (run / "inventory" / "hosts").chmod(0o755)
+    again, proc = replay(run, tmp_path / "replay", "--layers", "6")
+    assert not marker.exists()
+    assert {r["nodeid"]: r["outcome"] for r in again} == {r["nodeid"]: r["outcome"] for r in live}, proc.stdout[-2000:]

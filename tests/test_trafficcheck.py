@@ -6,7 +6,6 @@ import shlex
 import pytest
 
 from bringup.inventory import load_inventory
-from bringup.probes import traffic
 from bringup.trafficcheck import low_outlier_limit, priority_share
 from tests.scenario_tools import SCENARIOS
 
@@ -54,48 +53,6 @@ def test_outlier_needs_four_samples():
 @pytest.fixture(scope="module")
 def h100():
     return load_inventory(str(SCENARIOS / "h100" / "inventory"))
-
-
-def test_pair_probe_starts_the_server_on_the_ring_neighbour(h100):
-    node = h100.node("node01")
-    rail = node.rail("rail2")
-    probe = traffic.pair_probe(node, rail, traffic.tests(node)["gdr-cuda"])
-    argv = shlex.split(probe.command)
-    assert argv[:7] == ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "StrictHostKeyChecking=yes"]
-    assert argv[7] == "node02"
-    server = argv[8]
-    assert "-d mlx5_2" in server and "--use_cuda=2" in server and "-p 18535" in server  # 18515 + 8*2 + 4
-    client = probe.command.split("&& ", 1)[1]
-    assert client.endswith("-p 18535 198.19.18.12") and "--tclass=106" in client
-
-
-def test_every_rail_and_test_has_its_own_port(h100):
-    node = h100.node("node01")
-    ports = set()
-    for rail in node.rails:
-        for test in traffic.tests(node).values():
-            ports.add(traffic.PORT_BASE + 8 * node.rails.index(rail) + test.slot)
-    assert len(ports) == len(node.rails) * len(traffic.tests(node))
-
-
-def test_inventory_values_are_quoted(h100):
-    import dataclasses
-
-    node = h100.node("node01")
-    far = node.peer_rails["rail0"].model_copy(update={"rdma_device": "mlx5_0 ;x"})
-    node = dataclasses.replace(node, peer_rails={**node.peer_rails, "rail0": far},
-                               rail_peers={**node.rail_peers, "rail0": ("node02;reboot", "198.19.16.12")})
-    argv = shlex.split(traffic.pair_probe(node, node.rail("rail0"), traffic.tests(node)["bw"]).command)
-    assert argv[7] == "node02;reboot"
-    assert "-d 'mlx5_0 ;x'" in argv[8]
-
-
-def test_traffic_needs_the_ssh_mesh(h100):
-    import dataclasses
-
-    node = dataclasses.replace(h100.node("node01"), expect={})
-    assert "declare bringup_expect.traffic_checks: true" in traffic.skip_reason(node, node.rail("rail0"))
-    assert traffic.proof_plan(node) == []
 
 
 def test_nccl_log_job_is_the_ring_all_reduce_benchmark_with_init_net_logging(h100):

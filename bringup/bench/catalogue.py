@@ -70,6 +70,9 @@ class Case(_Strict):
     env: dict[str, str] = Field(default_factory=dict)
     timeout_s: int = Field(ge=1, le=86400)
     judged_sizes: tuple[int, ...] = ()
+    # Pair scopes: ``matching`` (node 1 with 2, 3 with 4: every node once) or ``ring`` (each node with its
+    # successor: every node leads once, for one-way tests whose sender is the one measured).
+    pairing: Literal["matching", "ring"] = "matching"
 
     @field_validator("designs")
     @classmethod

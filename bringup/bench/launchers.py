@@ -29,6 +29,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bringup import expect
 from bringup.bench.catalogue import Case, Catalogue, default as default_catalogue
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ DEFAULT_PML = "ucx"
 # A ConnectX PCI function exposes one port, numbered 1 (`ibv_devinfo`: "port: 1"); NCCL_IB_HCA and
 # UCX_NET_DEVICES name it as <device>:<port>.
 IB_PORT = 1
-# perftest's own default port (as bringup/probes/traffic.py) and iperf3's; one port per rail index.
+# perftest's own default port and iperf3's; one port per rail index.
 PORT_BASE = {"perftest": 18515, "iperf3": 5201}
 # kubeflow mpi-operator v2beta1 (github.com/kubeflow/mpi-operator, v2 docs) and DraNet's DRA objects
 # (shared/reference/dranet-mpi-operator.md); layers.md L14: "DRA API is resource.k8s.io/v1" [S39].
@@ -489,6 +490,16 @@ def mpijob_launch(case: Case, nodes: list["Node"], env: dict[str, str] | None = 
 
 # ---------------------------------------------------------------------------------------------------- pairs
 
+def _cuda(case: Case, node: "Node", rail: "Rail") -> list[str]:
+    """A perftest case that needs GPUs moves GPU memory: the rail's own GPU (``--use_cuda=<index>``, perftest
+    built with CUDA by the benchmarks role), the L12 GPUDirect comparison with host memory."""
+    if not case.needs.gpus:
+        return []
+    if rail.gpu is None:
+        raise LaunchError(f"inventory declares no GPU for {rail.name} on {node.name} (bringup_rails[].gpu)")
+    return [f"--use_cuda={rail.gpu}"]
+
+
 def pair_launch(case: Case, client: "Node", server: "Node", rail: str, *, port: int | None = None,
                 catalogue: Catalogue | None = None) -> Launch:
     """perftest or iperf3 between two nodes on one rail: the server on ``server``, the client here."""
@@ -508,11 +519,14 @@ def pair_launch(case: Case, client: "Node", server: "Node", rail: str, *, port: 
         if not near.rdma_device or not far.rdma_device:
             missing = [n.name for n, r in ((client, near), (server, far)) if not r.rdma_device]
             raise LaunchError(f"inventory declares no rdma_device for {rail} on {', '.join(missing)}")
-        extra = [f"--tclass={client.fabric.tos}"] if client.fabric.tos is not None else []
+        tos = expect.declared(client, "tos", client.fabric.tos, "bringup_fabric.tos")  # an int 0-255 (model.py)
+        extra = [f"--tclass={int(tos.value)}"] if tos is not None else []
         gid = client.expect.get("roce_gid_index")
         extra += ["-x", str(int(gid))] if gid is not None else []
-        server_argv = [catalogue.binary_path(case, server), "-d", far.rdma_device, *case.args, *extra, "-p", str(port)]
-        argv = [binary, "-d", near.rdma_device, *case.args, *extra, "-p", str(port), far_ip]
+        near_cuda, far_cuda = _cuda(case, client, near), _cuda(case, server, far)
+        server_argv = [catalogue.binary_path(case, server), "-d", far.rdma_device, *case.args, *extra, *far_cuda,
+                       "-p", str(port)]
+        argv = [binary, "-d", near.rdma_device, *case.args, *extra, *near_cuda, "-p", str(port), far_ip]
     else:  # iperf3: one test per server (-1), each side bound to its rail address
         server_argv = [catalogue.binary_path(case, server), "-s", "-1", "-B", far_ip, "-p", str(port)]
         argv = [binary, "-c", far_ip, "-B", near_ip, "-p", str(port), *case.args]
@@ -555,9 +569,9 @@ def launch(case: Case, nodes: list["Node"], *, rail: str | None = None, image: s
 
 def skip_reason(case: Case, nodes: list["Node"], *, image: str | None = None) -> str | None:
     """Why ``case`` cannot be launched on ``nodes``: the catalogue's reasons (GPUs, RDMA, lab, node count),
-    then the launcher's own (the ssh mesh a pair needs, the image an MPIJob needs); None when it can."""
+    then the launcher's own (the image an MPIJob needs); None when it can. A pair needs no ssh between the
+    nodes: the runner starts each half through that node's own transport."""
     from bringup.bench.catalogue import skip_reason as catalogue_reason
-    from bringup.probes.traffic import enabled as mesh
 
     reason = catalogue_reason(case, nodes)
     if reason:
@@ -566,10 +580,9 @@ def skip_reason(case: Case, nodes: list["Node"], *, image: str | None = None) ->
         kind = launcher_kind(case, nodes)
     except LaunchError as exc:
         return str(exc)
-    if kind == "pair" and not all(mesh(n) for n in nodes):
-        first = nodes[0]
-        return (f"{case.id} starts its server over ssh; {first.design.id} ({first.design.slug}) does not require "
-                f"the ssh mesh: declare bringup_expect.traffic_checks: true")
+    off = [n.name for n in nodes if n.expect.get("traffic_checks") is False]
+    if kind == "pair" and off:
+        return f"{case.id}: bringup_expect.traffic_checks is false for {', '.join(off)} (host pair benchmarks off)"
     if kind == "mpijob" and not (image or _mpi(nodes[0]).get("image")):
         return f"{case.id} runs as an MPIJob; bringup_mpi.image (the container holding {case.tool}) is not declared"
     return None

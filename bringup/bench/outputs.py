@@ -30,7 +30,7 @@ def _buffer(planned: Planned) -> str:
     args = list(case.args)
     if "-d" in args and args[args.index("-d") + 1:args.index("-d") + 2] == ["cuda"]:
         return "device"
-    return "device" if any(a.startswith("--use_cuda") for a in args) else "host"
+    return "device" if case.tool == "perftest" and case.needs.gpus else "host"  # the launcher adds --use_cuda
 
 
 def context(planned: Planned) -> dict[str, Any]:
@@ -82,6 +82,11 @@ def _rows_function(tool: str) -> Callable[[str, dict[str, Any]], pd.DataFrame]:
     return lambda text, ctx: _call(to_rows, parse(text), ctx)
 
 
+def _report(planned: Planned, outcome) -> str:
+    """The text the tool's parser reads: stdout, except NetPIPE 3.7, which prints its result lines on stderr."""
+    return outcome.stdout + outcome.stderr if planned.case.tool == "netpipe" else outcome.stdout
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1] if lines else ""
@@ -94,7 +99,7 @@ def rows_of(planned: Planned, recorded: Recorded) -> tuple[pd.DataFrame | None, 
     if outcome.error:
         return None, f"{planned.id}: {outcome.error}"
     try:
-        frame = _rows_function(planned.case.tool)(outcome.stdout, context(planned))
+        frame = _rows_function(planned.case.tool)(_report(planned, outcome), context(planned))
     except (ParseError, ValueError) as exc:
         detail = str(exc)
         if outcome.rc:

@@ -3,7 +3,8 @@
 A catalogue entry (:mod:`bringup.bench.catalogue`) says *what* to run and its ``scope`` says on what:
 
 - ``node``: every node alone (single-node nccl-tests over NVLink);
-- ``node-pair``: disjoint node pairs in inventory order (:func:`bringup.bench.schedule.matching`);
+- ``node-pair``: disjoint node pairs in inventory order (:func:`bringup.bench.schedule.matching`), or each node
+  with its successor where the case says ``pairing: ring`` (the sender of a one-way test is who is measured);
 - ``rail-pair``: the same pairs, once per rail both ends have an address on;
 - ``all-nodes``: one job over every node of a launcher domain (multi-node nccl-tests).
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from bringup.bench import catalogue, schedule
+from bringup.bench import catalogue, launchers, schedule
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
@@ -76,7 +77,7 @@ def _has_address(node: "Node", rail: str) -> bool:
 
 def plan_case(case: catalogue.Case, nodes: list["Node"]) -> list[Planned]:
     if case.needs.lab_only and nodes and not all(n.profile == catalogue.LAB_PROFILE for n in nodes):
-        return [Planned(case, tuple(nodes[:1]), None, catalogue.skip_reason(case, nodes))]  # one line, not one per rail
+        return [Planned(case, tuple(nodes[:1]), None, catalogue.skip_reason(case, nodes))]  # one line, not per rail
     planned: list[Planned] = []
     for domain in _domains(nodes):
         if case.scope == "node":
@@ -84,12 +85,13 @@ def plan_case(case: catalogue.Case, nodes: list["Node"]) -> list[Planned]:
         elif case.scope == "all-nodes":
             groups = [tuple(domain)]
         else:
-            groups = schedule.matching(domain)
+            groups = schedule.ring(domain) if case.pairing == "ring" else schedule.matching(domain)
             if not groups:  # a pair benchmark with one node: say so instead of planning nothing
                 planned.append(Planned(case, tuple(domain), None, catalogue.skip_reason(case, list(domain))))
         for group in groups:
+            reason = launchers.skip_reason(case, list(group))
             if case.scope != "rail-pair":
-                planned.append(Planned(case, tuple(group), None, catalogue.skip_reason(case, list(group))))
+                planned.append(Planned(case, tuple(group), None, reason))
                 continue
             rails = [r for r in _rail_names(group) if all(_has_address(n, r) for n in group)]
             if not rails:
@@ -97,8 +99,17 @@ def plan_case(case: catalogue.Case, nodes: list["Node"]) -> list[Planned]:
                 planned.append(Planned(case, tuple(group), None, f"{case.id} (rail-pair): inventory gives {names} "
                                                                  f"no rail with an address at both ends"))
             for rail in rails:
-                planned.append(Planned(case, tuple(group), rail, catalogue.skip_reason(case, list(group))))
+                planned.append(Planned(case, tuple(group), rail, reason or _rail_reason(case, group, rail)))
     return planned
+
+
+def _rail_reason(case: catalogue.Case, group: tuple["Node", ...], rail: str) -> str | None:
+    """A GPU-memory rail test needs the rail's GPU declared at both ends (``bringup_rails[].gpu``)."""
+    if case.needs.gpus and case.tool == "perftest":
+        without = [n.name for n in group if n.rail(rail).gpu is None]
+        if without:
+            return f"inventory declares no GPU for {rail} on {', '.join(without)} (bringup_rails[].gpu)"
+    return None
 
 
 def plan(cases: Iterable[catalogue.Case], nodes: list["Node"]) -> list[Planned]:

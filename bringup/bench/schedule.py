@@ -7,7 +7,7 @@ member; the runner runs a round's groups at once and the rounds one after anothe
 - :func:`matching` pairs node 1 with 2, 3 with 4, ... (every node measured once, one round); an odd last node
   pairs with the first, in a second round since the first node is busy in the first.
 - :func:`ring` pairs every node with its successor (every node sends once and serves once: a slow end shows in
-  two pairs), in two rounds for an even count and three for an odd one.
+  two pairs), in two rounds for an even count and three for an odd one; two nodes pair both ways.
 - :func:`circle_rounds` is the round-robin tournament (the circle method): all N(N-1)/2 pairs in N-1 rounds of
   disjoint pairs (N rounds for odd N, one node resting per round). Used where every pair matters.
 - :func:`pack` places arbitrary groups into the fewest rounds it finds greedily, keeping the given order.
@@ -29,11 +29,11 @@ def matching(members: Sequence[T]) -> list[tuple[T, T]]:
 
 
 def ring(members: Sequence[T]) -> list[tuple[T, T]]:
-    """Each member with its successor (the last with the first); two members make one pair, not two."""
+    """Each member with its successor (the last with the first): every member leads once and follows once,
+    so a one-way benchmark (perftest's client sends) measures every member as a sender. Two members make the
+    pair both ways."""
     if len(members) < 2:
         return []
-    if len(members) == 2:
-        return [(members[0], members[1])]
     return [(members[i], members[(i + 1) % len(members)]) for i in range(len(members))]
 
 

@@ -22,6 +22,7 @@ from bringup.bench import catalogue, judge, outputs, plan, verdict
 from bringup.bench.runner import BenchRunner
 from bringup.bench.store import BenchStore, Recorded
 from bringup.designs import layer_of_path
+from bringup.probe.prober import ProbeError
 
 BASELINES_ROOT = Path(__file__).resolve().parent.parent.parent / "baselines"
 SESSION = pytest.StashKey["BenchSession"]()
@@ -111,10 +112,21 @@ class BenchSession:
         with self._lock:
             return self._runner(store).run_one(run, self.nodes)
 
-    def run_of(self, case_id: str, node: str, rail: str | None = None) -> plan.Planned | None:
-        """The planned run of ``case_id`` that ``node`` (and ``rail``) takes part in."""
+    def run_of(self, case_id: str, node: str, rail: str | None = None, *, leading: bool = False) -> plan.Planned | None:
+        """The planned run of ``case_id`` that ``node`` (and ``rail``) takes part in; ``leading``: the one it
+        launches (a pair's client: the sender of a perftest write)."""
         return next((p for p in self.planned if p.case.id == case_id and node in p.node_names
-                     and (rail is None or p.rail == rail)), None)
+                     and (rail is None or p.rail == rail) and (not leading or p.node_names[0] == node)), None)
+
+    def figure(self, run: plan.Planned, metric: str) -> float:
+        """A run's last measured ``metric`` (its largest size); a run without one raises with the reason."""
+        frame, error = outputs.rows_of(run, self.recorded(run))
+        if error:
+            raise ProbeError(error)
+        values = frame[(frame["metric"] == metric) & frame["valid"].astype(bool)]
+        if values.empty:
+            raise ProbeError(f"{run.id} measured no valid {metric}")
+        return float(values.sort_values("size", kind="stable")["value"].iloc[-1])
 
     def verdict(self, run: plan.Planned) -> verdict.CaseVerdict:
         with self._lock:

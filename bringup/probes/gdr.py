@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-from bringup.probes import Probe, traffic
+from bringup.probes import Probe
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
@@ -41,4 +41,4 @@ def plan(node: "Node") -> list[Probe]:
         if rail.rdma_device:  # the NIC's NUMA node as the kernel sees it (-1: no NUMA information)
             path = shlex.quote(f"/sys/class/infiniband/{rail.rdma_device}/device/numa_node")
             probes.append(Probe(nic_numa_key(rail), f"cat {path}"))
-    return probes + traffic.gdr_plan(node)  # the NCCL log comes from the Ring all_reduce benchmark
+    return probes  # GPU-memory perftest and the NCCL log are benchmark runs (bringup/bench/catalogue.yml)

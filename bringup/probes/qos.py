@@ -9,7 +9,7 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
-from bringup.probes import Probe, traffic
+from bringup.probes import Probe
 from bringup.probes.rdma import rdma_cm
 
 if TYPE_CHECKING:
@@ -54,4 +54,4 @@ def plan(node: "Node") -> list[Probe]:
                        rdma_cm(rail, "default_roce_tos", "roce_tos"), pause(rail), rings(rail)]
             if node.vars.get("bringup_nic_stack") != "doca":  # mlnx_qos may be absent: read dcb as well
                 probes += dcb(rail)
-    return probes + traffic.proof_plan(node)
+    return probes  # the proof by traffic reads the counters around the perftest benchmark (bringup/bench)

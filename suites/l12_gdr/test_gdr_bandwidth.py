@@ -1,23 +1,28 @@
 """L12 GDR bandwidth (layers.md L12): ib_write_bw from GPU memory stays within a few percent of host memory
-on the same rail and peer, measured back to back. A large gap means the GPU-NIC path is wrong (ACS redirect,
-IOMMU translation, a GPU behind another root complex) even when every setting reads right.
+on the same rail and peer. A large gap means the GPU-NIC path is wrong (ACS redirect, IOMMU translation, a GPU
+behind another root complex) even when every setting reads right.
+
+Both figures are benchmark runs this node sends on the rail (bringup/bench/catalogue.yml
+``perftest-write-bw-gpu`` with ``--use_cuda=<the rail's GPU>`` at both ends, and ``perftest-write-bw``).
 """
 
 import pytest
 
-from bringup import expect, trafficcheck
+from bringup import expect, netcheck
 
 
-def test_gpu_memory_bandwidth_near_host_memory(node, rail, facts, check):
-    trafficcheck.require(node, rail)
-    far = node.peer_rails[rail.name]
-    if rail.gpu is None or far.gpu is None:
-        owner = node.name if rail.gpu is None else node.rail_peers[rail.name][0]
-        pytest.skip(f"inventory declares no GPU for {rail.name} on {owner}")
-    host = trafficcheck.bandwidth_gbps(facts, node, rail, "gdr-host")
-    gpu = trafficcheck.bandwidth_gbps(facts, node, rail, "gdr-cuda")
+def test_gpu_memory_bandwidth_near_host_memory(node, rail, bench, check):
+    netcheck.require_roce(node, rail)
+    runs = {case: bench.run_of(case, node.name, rail.name, leading=True)
+            for case in ("perftest-write-bw-gpu", "perftest-write-bw")}
+    for case, run in runs.items():
+        if run is None or run.skip:
+            pytest.skip(run.skip if run else f"no {case} run sends from {node.name} on {rail.name}")
+    gpu_run, host_run = runs["perftest-write-bw-gpu"], runs["perftest-write-bw"]
+    gpu, host = bench.figure(gpu_run, "bandwidth"), bench.figure(host_run, "bandwidth")
     gap = expect.declared(node, "gdr_max_gap")
     floor = round(host * (1 - gap.value), 2)
-    check.at_least(f"{rail.name} GPU {rail.gpu} -> {node.rail_peers[rail.name][0]} GPU {far.gpu} ib_write_bw "
+    peer = gpu_run.node_names[1]
+    check.at_least(f"{rail.name} GPU {rail.gpu} -> {peer} GPU {gpu_run.nodes[1].rail(rail.name).gpu} ib_write_bw "
                    f"(host memory: {host} Gb/s)", gpu,
                    expect.Expected(floor, f"host memory - {gap.value:.0%}, {gap.source}"), "Gb/s")

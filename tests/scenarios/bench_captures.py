@@ -6,8 +6,8 @@ One file per planned benchmark run (``bringup/bench/plan.py`` ids, e.g. ``nccl-a
 the client's stdout as the tool prints it) and, under ``faults/``, the outputs the fault overlays swap in.
 Written for bringup, not captured (no RoCE cluster is at hand):
 
-- perftest: the client reports of the L13 pairwise captures (``captures/node01/perftest-{bw,lat}-<rail>.out``,
-  perftest 24.x layout), reused as the per-rail benchmark's output;
+- perftest: each node's client reports (``captures/<node>/perftest-{bw,lat,gdr-cuda}-<rail>.out``, perftest 24.x
+  layout), the per-rail benchmarks of both directions (host memory, and GPU memory with ``--use_cuda``);
 - nccl-tests: ``tests/fixtures/nccl_tests/generate.py``'s ``render`` (nccl-tests 2.17 printf formats), 16 ranks
   on two 8-GPU nodes, figures from layers.md §4: 1-node all_reduce ~478 GB/s busbw (NVLS, [S49][S50]),
   2-node Ring all_reduce ~366 GB/s ([S51][S52]), per-rail sendrecv ~47 GB/s ("46-48 GB/s per NIC", [S49]);
@@ -68,8 +68,13 @@ def outputs() -> dict[str, str]:
     captures = H100 / "captures" / "node01"
     files: dict[str, str] = {}
     for rail in RAILS:
-        files[f"perftest-write-bw@{rail}@{PAIR}"] = (captures / f"perftest-bw-{rail}.out").read_text()
-        files[f"perftest-write-lat@{rail}@{PAIR}"] = (captures / f"perftest-lat-{rail}.out").read_text()
+        # perftest runs both ways (pairing: ring): each node's client report, as the L13/L12 captures hold it.
+        for client, server in (("node01", "node02"), ("node02", "node01")):
+            sent = H100 / "captures" / client
+            files[f"perftest-write-bw@{rail}@{client}+{server}"] = (sent / f"perftest-bw-{rail}.out").read_text()
+            files[f"perftest-write-lat@{rail}@{client}+{server}"] = (sent / f"perftest-lat-{rail}.out").read_text()
+            files[f"perftest-write-bw-gpu@{rail}@{client}+{server}"] = (
+                sent / f"perftest-gdr-cuda-{rail}.out").read_text()
         files[f"nccl-sendrecv-rail@{rail}@{PAIR}"] = gen.render("sendrecv", nranks=2, per_node=1, peak=47.2)
     files[f"osu-latency-hh@{PAIR}"] = osu_latency(2.02)
     files[f"osu-bw-hh@{PAIR}"] = osu_bw(48512.0)

@@ -18,14 +18,13 @@ import pytest
 import yaml
 
 from bringup.designs import get_design
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
-
 from bringup.inventory import (Cluster, Connection, InventoryError, Node, load_cabling, load_inventory,
                                load_recorded, write_resolved)
 from bringup.model import Hardware, Fabric, Rail
 from bringup.probes import kubeapi, runtime, scheduler
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 
 def inventory(tmp_path: Path, hosts: dict | None = None, **group_vars) -> Path:

@@ -235,11 +235,12 @@ NetnsMode = Literal["shared", "exclusive"]
 
 
 class SriovPolicy(_Strict):
-    """What every SriovNetworkNodePolicy must set (sriov-network-operator API, SriovNetworkNodePolicySpec)."""
+    """What every SriovNetworkNodePolicy must set (sriov-network-operator API, SriovNetworkNodePolicySpec);
+    the L10 Policy row compares the keys declared (a declaration replaces the policy's whole mapping)."""
 
-    deviceType: Literal["netdevice", "vfio-pci"]
-    isRdma: bool
-    linkType: Literal["eth", "ib"]
+    deviceType: Literal["netdevice", "vfio-pci"] | None = None
+    isRdma: bool | None = None
+    linkType: Literal["eth", "ib"] | None = None
 
 
 class Expect(_Strict):

@@ -146,6 +146,7 @@ def test_mpi_paths_must_be_absolute(tmp_path):
                           "valid integer"),
     ({"dmabuf_min_kernel": 5.10}, "bringup_expect.dmabuf_min_kernel: a version is text: write it quoted"),
     ({"slurm_mpi": "pmix --export=ALL"}, "bringup_expect.slurm_mpi: String should match pattern"),
+    ({"sriov_policy": {"numvfs": 8}}, "bringup_expect.sriov_policy.numvfs: unknown key (a typo?)"),
 ])
 def test_expect_errors_name_file_and_key(tmp_path, expect, message):
     inv = inventory(tmp_path, bringup_expect=expect)
@@ -154,7 +155,8 @@ def test_expect_errors_name_file_and_key(tmp_path, expect, message):
 
 def test_expect_keeps_only_the_declared_values_with_their_types(tmp_path):
     expect = {"tos": 106, "traffic_checks": True, "tuned_profile": ["a", "b"], "memlock": "any",
-              "bmc_sel_baseline_id": {"node01": "1a", "node02": 0x40}, "perftest_outlier_sigma": 3}
+              "bmc_sel_baseline_id": {"node01": "1a", "node02": 0x40}, "perftest_outlier_sigma": 3,
+              "sriov_policy": {"isRdma": True}}
     node = load_inventory(str(inventory(tmp_path, bringup_expect=expect))).nodes[0]
     assert node.expect == expect and type(node.expect["perftest_outlier_sigma"]) is int
     assert "kernel" not in node.expect and node.expect.get("ssh_mesh") is None

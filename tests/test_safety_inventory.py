@@ -321,3 +321,17 @@ def test_a_live_run_records_resolved_json_and_its_replay_runs_nothing(tmp_path):
     again, proc = replay(run, tmp_path / "replay", "--layers", "6")
     assert not marker.exists()
     assert {r["nodeid"]: r["outcome"] for r in again} == {r["nodeid"]: r["outcome"] for r in live}, proc.stdout[-2000:]
+
+
+def test_every_expect_key_the_code_reads_is_in_the_schema():
+    """A key read with expect.declared(node, "k") / node.expect.get("k") must be declarable: with
+    extra="forbid", one missing from bringup.model.Expect could only ever come from policy.yml."""
+    import re
+
+    from bringup.model import Expect
+
+    pattern = re.compile(r"""(?:expect\.get|declared\(\s*\w+)\(?\s*,?\s*["']([a-z_0-9]+)["']""")
+    read = {key for folder in ("bringup", "suites") for path in (ROOT / folder).rglob("*.py")
+            for key in pattern.findall(path.read_text())}
+    assert {"tos", "roce_gid_index", "traffic_checks", "slurm_mpi", "memlock"} <= read  # the scan finds them
+    assert sorted(read - set(Expect.model_fields)) == []

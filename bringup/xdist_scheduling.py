@@ -17,9 +17,10 @@ from xdist.scheduler import LoadScopeScheduling
 
 
 def nodes_in(nodeid: str, names: list[str]) -> list[str]:
-    """Cluster node names that appear as whole ``-``-separated parts of a test id's parameters."""
+    """Cluster node names that appear as whole parts of a test id's parameters, separated by ``-`` (a node's
+    check: ``node01-rail2``) or by ``@``/``+`` (a benchmark run: ``perftest-write-bw@rail2@node01+node02``)."""
     params = nodeid.rpartition("[")[2] if nodeid.endswith("]") else ""
-    return [n for n in names if re.search(rf"(^|-){re.escape(n)}(-|\]$)", params)]
+    return [n for n in names if re.search(rf"(^|[-@+]){re.escape(n)}([-@+]|\]$)", params)]
 
 
 def components(nodeids: list[str], names: list[str]) -> dict[str, str]:

@@ -11,6 +11,9 @@ from tests.scenario_tools import SCENARIOS, replay
 RECORDED = SCENARIOS / "h100_device" / "recorded"
 
 
+RETIRED = {"test_rail_write_bandwidth_meets_line_rate", "test_rail_write_latency_within_band"}
+
+
 def _verdicts(records):
     return {r["name"]: r["outcome"] for r in records}
 
@@ -22,7 +25,14 @@ def live():
 
 def test_replay_reaches_the_live_verdicts(live, tmp_path):
     records, proc = replay(RECORDED, tmp_path, "--no-gate", "--layers", "1,2,6,11,12,13")
-    assert _verdicts(records) == _verdicts(live), proc.stdout[-3000:]
+    replayed, recorded = _verdicts(records), _verdicts(live)
+    # Rows that became benchmark baselines since the recording (perftest-write-bw/lat, baselines/) are gone.
+    recorded = {n: v for n, v in recorded.items() if n.split("[")[0] not in RETIRED}
+    assert {name: replayed.get(name) for name in recorded} == recorded, proc.stdout[-3000:]
+    # The recording predates the benchmark runs: their items are new, and skip saying the run holds none.
+    added = {r["name"]: r for r in records if r["name"] not in recorded}
+    assert added and all(name.startswith("test_benchmark_meets_baseline[") for name in added)
+    assert {r["outcome"] for r in added.values()} == {"skipped"}
 
 
 def test_live_verdicts_on_the_h100_vm(live):

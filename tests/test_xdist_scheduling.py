@@ -9,6 +9,8 @@ def test_nodes_in_matches_whole_names_only():
     assert nodes_in("t.py::test_x[gpu-a10-rail0]", NAMES) == ["gpu-a10"]
     assert sorted(nodes_in("t.py::test_ssh[gpu-a1-gpu-a2]", NAMES)) == ["gpu-a1", "gpu-a2"]
     assert nodes_in("t.py::test_cluster", NAMES) == []
+    assert nodes_in("t.py::test_benchmark_meets_baseline[perftest-write-bw@rail0@gpu-a1+gpu-a10]", NAMES) == [
+        "gpu-a1", "gpu-a10"]  # a benchmark run joins every node it runs on
 
 
 def test_pair_checks_join_their_nodes():

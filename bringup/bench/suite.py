@@ -106,6 +106,8 @@ class BenchSession:
     def recorded(self, run: plan.Planned) -> Recorded:
         """One run's record, launching it now if no layer has yet (a lower layer reading a higher layer's
         benchmark log: the L12 NCCL GDR row reads the L13 Ring all_reduce). It is never launched twice."""
+        if self._not_recorded():
+            pytest.skip(self._not_recorded())
         store = self._store()
         if store is None:
             raise RuntimeError("benchmarks need a run directory")
@@ -128,7 +130,15 @@ class BenchSession:
             raise ProbeError(f"{run.id} measured no valid {metric}")
         return float(values.sort_values("size", kind="stable")["value"].iloc[-1])
 
+    def _not_recorded(self) -> str | None:
+        """A replayed run that holds no benchmarks at all (it predates them, or ran with --no-benchmarks)."""
+        if self.state.replay and not (Path(self.state.replay) / "bench").is_dir():
+            return f"the replayed run {self.state.replay} recorded no benchmarks"
+        return None
+
     def verdict(self, run: plan.Planned) -> verdict.CaseVerdict:
+        if self._not_recorded():
+            return verdict.CaseVerdict("not-recorded", self._not_recorded())
         with self._lock:
             if run.layer not in self._layers_done:
                 self._layers_done.add(run.layer)
@@ -243,5 +253,7 @@ def judge_item(run: plan.Planned, bench: BenchSession, check, record_property) -
         record_property("warn", warning)
     if found.outcome == "no-baseline":
         pytest.skip(f"no baseline: {found.message}")
+    if found.outcome == "not-recorded":
+        pytest.skip(found.message)
     if found.outcome == "fail":
         pytest.fail(found.message, pytrace=False)

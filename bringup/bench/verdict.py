@@ -25,7 +25,7 @@ MAX_LISTED = 4
 
 @dataclass(frozen=True)
 class CaseVerdict:
-    outcome: str  # pass | warn | fail | no-baseline
+    outcome: str  # pass | warn | fail | no-baseline | not-recorded (a replayed run without benchmarks)
     message: str
     measured: str | None = None
     reference: str | None = None

@@ -72,7 +72,7 @@ def test_fault_is_caught_at_its_layer_on_its_node(lab, fault, rail, layer, check
     inject = bringup("lab", "inject", fault, FAULTY, *([rail] if rail else []))
     assert inject.returncode == 0, f"inject {fault}: {inject.stderr}"
     try:
-        run = run_suites(lab)
+        run = run_suites(lab, "--no-benchmarks")  # the layer checks; benchmarks have their own tests below
     finally:
         heal = bringup("lab", "heal")
         assert heal.returncode == 0, f"heal after {fault}: {heal.stderr}"
@@ -101,3 +101,21 @@ def test_bad_input_on_a_running_lab(lab):
     assert unknown.returncode == 1 and "valid nodes: node01, node02, node03" in unknown.stderr
     status = bringup("lab", "status")
     assert status.returncode == 0 and "node02" in status.stdout and "faults: none" in status.stdout
+
+
+def test_throttled_rail_fails_its_benchmark_on_the_sending_node(lab):
+    """tc tbf on node02's rail1 egress: iperf3 from node02 on rail1 (the ring's node02 -> node03 run) falls far
+    under baselines/lab/iperf3.yaml; the runs node02 only serves, and every other rail, pass."""
+    inject = bringup("lab", "inject", "throttle", FAULTY, "rail1")
+    assert inject.returncode == 0, f"inject throttle: {inject.stderr}"
+    try:
+        run = run_suites(lab, "--layers", "9", "-k", "benchmark")
+    finally:
+        heal = bringup("lab", "heal")
+        assert heal.returncode == 0, f"heal after throttle: {heal.stderr}"
+    bad = {r["name"]: r for r in run.bad()}
+    assert list(bad) == ["test_benchmark_meets_baseline[iperf3-rail@rail1@node02+node03]"], run.summary()
+    message = bad["test_benchmark_meets_baseline[iperf3-rail@rail1@node02+node03]"]["message"]
+    assert message.startswith("iperf3_tcp 128 KiB bandwidth ") and "under 5 Gb/s (lower -80%, " in message
+    passed = {r["name"] for r in run.records if r["outcome"] == "passed"}
+    assert "test_benchmark_meets_baseline[iperf3-rail@rail1@node01+node02]" in passed  # node02 only receives

@@ -92,16 +92,18 @@ def outputs() -> dict[str, str]:
 def fault_outputs() -> dict[str, str]:
     """Outputs of the benchmark fault overlays (``faults/bench_*.yml`` name them by file)."""
     gen = _nccl_render()
-    half = (H100 / "captures" / "node01" / "perftest-bw-rail3.out").read_text().replace(
-        "0.00               391.69 \t\t     0.747089", "0.00               195.84 \t\t     0.373542")
+    healthy = (H100 / "captures" / "node01" / "perftest-bw-rail3.out").read_text()
+    row = " 65536      7473945          0.00               391.85 \t\t     0.747395"
+    assert row in healthy, "the rail3 capture changed: update the half-rate row"
+    half = healthy.replace(row, " 65536      3736972          0.00               195.93 \t\t     0.373698")
     return {
         "rail3_half_perftest": half,
         "rail3_half_sendrecv": gen.render("sendrecv", nranks=2, per_node=1, peak=23.6),
         "all_gather_wrong": gen.render("all_gather", peak=358.0, wrong={4294967296: (0, 3)}),
         # NCCL on the bootstrap socket instead of RoCE: a few GB/s, however many rails there are.
-        "all_reduce_socket_fallback": gen.render("all_reduce", peak=2.9),
+        "all_reduce_socket_fallback": with_init_log(gen.render("all_reduce", peak=2.9)),
         # ACS redirects GPU->NIC peer traffic through the root complex: inter-node busbw halves (layers.md §4 [S18]).
-        "all_reduce_acs_halved": gen.render("all_reduce", peak=183.0),
+        "all_reduce_acs_halved": with_init_log(gen.render("all_reduce", peak=183.0)),
         # NVLink SHARP off on node01: the default algorithm falls back to Ring over NVLink (~370 ceiling, [S50]).
         "all_reduce_1node_nvls_off": gen.render("all_reduce", nranks=8, peak=362.0),
     }

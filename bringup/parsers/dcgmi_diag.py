@@ -26,6 +26,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from bringup.parsers import jsonout
 from bringup.parsers.common import ParseError, lines, require_whole_last_line
 
 TOOL = "dcgmi-diag"
@@ -103,6 +104,7 @@ def _table(text: str) -> list[DiagResult]:
     return out
 
 
+@jsonout.shape_checked("dcgmi diag")
 def parse(text: str) -> list[DiagResult]:
     body = "\n".join(lines(text)).strip()  # CRLF and launcher prefixes removed
     if body.startswith("{"):

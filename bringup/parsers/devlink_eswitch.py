@@ -14,6 +14,7 @@ from bringup.parsers.common import ParseError
 TOOL = "devlink-eswitch"
 
 
+@jsonout.shape_checked("devlink -j dev eswitch show")
 def parse(text: str) -> dict[str, str]:
     data = jsonout.load(text, "devlink -j dev eswitch show")
     devs = data.get("dev") if isinstance(data, dict) else None

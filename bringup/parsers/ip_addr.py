@@ -25,6 +25,7 @@ class Interface:
     ipv6: tuple[ipaddress.IPv6Interface, ...]
 
 
+@jsonout.shape_checked("ip -j addr show")
 def parse(text: str) -> dict[str, Interface]:
     found = {}
     for item in jsonout.load_list(text, "ip -j addr show"):

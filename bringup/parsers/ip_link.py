@@ -79,6 +79,7 @@ def _text(text: str) -> dict[str, Link]:
     return links
 
 
+@jsonout.shape_checked("ip -j link show")
 def parse(text: str) -> dict[str, Link]:
     if text.strip() and not text.lstrip().startswith(("[", "{")):
         return _text(text)

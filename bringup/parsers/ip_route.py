@@ -32,6 +32,7 @@ class Route:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
+@jsonout.shape_checked("ip -j route")
 def parse(text: str) -> list[Route]:
     if not text.strip():
         return []

@@ -28,6 +28,7 @@ class Rule:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
+@jsonout.shape_checked("ip -j rule show")
 def parse(text: str) -> list[Rule]:
     rules = []
     for item in jsonout.load_list(text, "ip -j rule show"):

@@ -6,8 +6,9 @@ stopped, so "the first offending line" is named exactly as it is for the text pa
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from bringup.parsers.common import ParseError, lines
 
@@ -22,6 +23,28 @@ def integer(value: Any, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ParseError(f"{what} is {value!r}, not an integer")
     return value
+
+
+_Parse = TypeVar("_Parse", bound=Callable)
+
+
+def shape_checked(tool: str) -> Callable[[_Parse], _Parse]:
+    """Decorator for a parser of a JSON document. Valid JSON of another shape (a number where the parser walks
+    a list, a string where it reads an object: another version of the tool, or the wrong command) makes the
+    parser's own lookups fail with TypeError/AttributeError/KeyError/IndexError; that is the output not being
+    what the parser reads, so it is a ParseError naming the command and the lookup that failed."""
+
+    def decorate(parse: _Parse) -> _Parse:
+        @functools.wraps(parse)
+        def checked(text: str, *args, **kwargs):
+            try:
+                return parse(text, *args, **kwargs)
+            except (TypeError, AttributeError, KeyError, IndexError) as exc:
+                raise ParseError(f"`{tool}` JSON is not shaped as expected: {type(exc).__name__}: {exc}") from None
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
 
 
 def load(text: str, tool: str) -> Any:

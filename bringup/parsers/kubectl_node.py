@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bringup.parsers import kubejson
+from bringup.parsers import jsonout, kubejson
 from bringup.parsers.common import ParseError
 
 TOOL = "kubectl-node"
@@ -36,6 +36,7 @@ class KubeNode:
         return None if value is None else int(value)
 
 
+@jsonout.shape_checked(WHAT)
 def parse(text: str) -> KubeNode:
     data = kubejson.obj(text, "Node", WHAT)
     name = data["metadata"]["name"]

@@ -34,6 +34,7 @@ class NodeState:
     vfs: dict[str, int]  # PF name -> numVfs the daemon reports (status.interfaces)
 
 
+@jsonout.shape_checked(WHAT)
 def parse(text: str) -> dict[str, NodeState]:
     states = {}
     for item in kubejson.items(text, "SriovNetworkNodeState", WHAT):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers import kubejson
+from bringup.parsers import jsonout, kubejson
 from bringup.parsers.common import ParseError
 
 TOOL = "kubectl-sriovnetworknodepolicies"
@@ -86,6 +86,7 @@ def _int(spec: dict, key: str, name: str, default: int | None = None) -> int:
     return value
 
 
+@jsonout.shape_checked(WHAT)
 def parse(text: str) -> list[Policy]:
     policies = []
     for item in kubejson.items(text, "SriovNetworkNodePolicy", WHAT):

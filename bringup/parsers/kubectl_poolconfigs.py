@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bringup.parsers import kubejson
+from bringup.parsers import jsonout, kubejson
 from bringup.parsers.common import ParseError
 
 TOOL = "kubectl-sriovnetworkpoolconfigs"
@@ -67,6 +67,7 @@ def _selector(value, name: str) -> tuple[Requirement, ...] | None:
     return tuple(reqs)
 
 
+@jsonout.shape_checked(WHAT)
 def parse(text: str) -> list[PoolConfig]:
     pools = []
     for item in kubejson.items(text, "SriovNetworkPoolConfig", WHAT):

@@ -83,6 +83,7 @@ def _entries(interfaces: Any) -> list[tuple[str, dict[str, Any]]]:
     return entries
 
 
+@jsonout.shape_checked("lldpctl -f json")
 def parse(text: str) -> dict[str, list[Neighbour]]:
     data = jsonout.load(text, "lldpctl -f json")
     if not isinstance(data, dict) or "lldp" not in data:

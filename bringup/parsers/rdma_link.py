@@ -47,6 +47,7 @@ def _text(text: str) -> list[RdmaLink]:
     return links
 
 
+@jsonout.shape_checked("rdma -j link show")
 def parse(text: str) -> list[RdmaLink]:
     if not text.lstrip().startswith("["):
         return _text(text)

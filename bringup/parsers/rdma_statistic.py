@@ -18,6 +18,7 @@ from bringup.parsers.common import ParseError
 TOOL = "rdma-statistic"
 
 
+@jsonout.shape_checked("rdma -j statistic show")
 def parse(text: str) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
     for item in jsonout.load_list(text, "rdma -j statistic show"):

@@ -24,6 +24,7 @@ class RdmaSystem:
     copy_on_fork: bool | None
 
 
+@jsonout.shape_checked("rdma -j system show")
 def parse(text: str) -> RdmaSystem:
     if text.lstrip().startswith("["):
         items = jsonout.load_list(text, "rdma -j system show")

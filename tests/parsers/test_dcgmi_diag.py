@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from bringup.parsers import ParseError, dcgmi_diag
@@ -48,3 +50,13 @@ def test_tag_output_prefixed_json():
     text = fixture("dcgmi_diag", "r1_fail_dcgm3.json")
     prefixed = "".join(f"[1,0]<stdout>:{line}\r\n" for line in text.split("\n"))
     assert dcgmi_diag.parse(prefixed) == dcgmi_diag.parse(text)
+
+
+def test_json_of_another_shape_raises():
+    # Found by tests/test_fuzz_parsers.py: null where a category's tests list belongs raised a bare TypeError.
+    document = json.loads(fixture("dcgmi_diag", "r1_pass.json"))
+    document["DCGM GPU Diagnostic"]["test_categories"][0]["tests"] = None
+    with pytest.raises(ParseError) as raised:
+        dcgmi_diag.parse(json.dumps(document) + "\n")
+    assert str(raised.value) == ("`dcgmi diag` JSON is not shaped as expected: "
+                                 "TypeError: 'NoneType' object is not iterable")

@@ -1,4 +1,5 @@
 import ipaddress
+import json
 
 import pytest
 
@@ -21,3 +22,13 @@ def test_truncated_raises():
 def test_garbled_entry_raises():
     with pytest.raises(ParseError, match="enp1: unreadable addr_info entry"):
         ip_addr.parse('[{"ifname":"enp1","addr_info":[{"family":"inet","local":"198.19.16.300","prefixlen":24}]}]')
+
+
+def test_json_of_another_shape_raises():
+    # Found by tests/test_fuzz_parsers.py: a number where addr_info's list belongs raised a bare TypeError.
+    document = json.loads(fixture("ip_addr", "lab.json"))
+    document[0]["addr_info"] = 5
+    with pytest.raises(ParseError) as raised:
+        ip_addr.parse(json.dumps(document) + "\n")
+    assert str(raised.value) == ("`ip -j addr show` JSON is not shaped as expected: "
+                                 "TypeError: 'int' object is not iterable")

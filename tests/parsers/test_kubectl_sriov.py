@@ -107,3 +107,13 @@ def test_bringup_parse_reaches_them(tool, name):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)
+
+
+def test_nodestates_of_another_shape_raise():
+    # Found by tests/test_fuzz_parsers.py: a number where status.interfaces' list belongs raised a bare TypeError.
+    document = json.loads(fixture("kubectl_sriov", "nodestates.json"))
+    document["items"][0]["status"]["interfaces"] = 5
+    with pytest.raises(ParseError) as raised:
+        kubectl_nodestates.parse(json.dumps(document) + "\n")
+    assert str(raised.value) == ("`kubectl get sriovnetworknodestates -o json` JSON is not shaped as expected: "
+                                 "TypeError: 'int' object is not iterable")

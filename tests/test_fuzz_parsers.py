@@ -1,6 +1,6 @@
 """Fuzzing every registered parser with its captured fixtures (issue 9, item 11: the parser half).
 
-Each parser that has a fixture gets four mutations of the real captures it is tested on:
+Each parser that has a fixture gets these mutations of the real captures it is tested on:
 
 * **cut at every line boundary** (exhaustive) and **cut mid-line** (hypothesis picks the byte): the parser
   raises ParseError, or returns a result that is part of the complete parse. "Part of" is compared on the
@@ -82,10 +82,18 @@ EXTRA_FIXTURES: dict[str, list[Path]] = {
 }
 
 
-# Registered parsers with no captured fixture yet: tested by their own files on inline text. A parser that
+# Parsers without a tests/fixtures folder are fuzzed with the healthy H100 scenario's captures of their probe
+# (tests/scenarios/h100/captures/common; provenance in that scenario's README.md).
+SCENARIO = Path(__file__).resolve().parent / "scenarios" / "h100" / "captures" / "common"
+for _name, _capture in {"chronyc": "chrony.out", "cpufreq": "governor.out", "lspci": "lspci.out",
+                        "meminfo": "meminfo.out", "timedatectl": "timedatectl.out", "getent_hosts": "getent-hosts.out",
+                        "scontrol_ping": "scontrol-ping.out", "srun_mpi_list": "srun-mpi-list.out",
+                        "unmunge": "munge-local.out"}.items():
+    EXTRA_FIXTURES[_name] = [SCENARIO / _capture]
+
+# Registered parsers with no capture at all yet: tested by their own files on inline text. A parser that
 # gains a tests/fixtures/<module>/ folder is fuzzed from then on (test_every_parser_is_fuzzed_or_named).
-WITHOUT_FIXTURE = {"chronyc", "cpufreq", "getent_hosts", "grep_h", "hostname_counts", "lspci", "meminfo",
-                   "scontrol_node", "scontrol_ping", "srun_mpi_list", "timedatectl", "unmunge"}
+WITHOUT_FIXTURE = {"grep_h", "hostname_counts", "scontrol_node"}
 
 # Leaves that a shorter, whole text changes by design (cuts at a line boundary only), with the rule they keep.
 BY_DESIGN: dict[str, Callable[[str, Any, Any], bool]] = {
@@ -93,8 +101,8 @@ BY_DESIGN: dict[str, Callable[[str, Any, Any], bool]] = {
     "nccl_log": lambda path, part, whole: path.endswith(".init_complete") and 0 <= part <= whole,
     # name=value files where a later line overrides an earlier one (nccl.conf, then the environment; the MCA
     # params file, then OMPI_MCA_*): a file cut before the override holds the earlier, real value.
-    "mca_params": lambda path, part, whole: True,
-    "nccl_conf": lambda path, part, whole: True,
+    "mca_params": lambda path, part, whole: whole != "<absent>",
+    "nccl_conf": lambda path, part, whole: whole != "<absent>",
 }
 
 # Parsers whose grammar takes any text as a value: `scalar` (one line: a version, a sysfs value) and

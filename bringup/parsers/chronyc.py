@@ -49,7 +49,7 @@ def parse(text: str) -> Tracking:
     for key in ("Reference ID", "Stratum", "System time", "Leap status"):
         if key not in fields:
             raise ParseError(f"no {key!r} line: truncated or not `chronyc tracking` output")
-    match = re.match(r"([0-9.]+) seconds (fast|slow) of NTP time", fields["System time"])
+    match = re.match(r"(\d+(?:\.\d+)?) seconds (fast|slow) of NTP time", fields["System time"])
     if not match:
         raise ParseError(f"unexpected System time value: {fields['System time']!r}")
     offset = float(match[1]) * (1 if match[2] == "fast" else -1)

@@ -24,7 +24,7 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-m"
 
-_TEMP = re.compile(r"^(-?[0-9.]+) degrees C")
+_TEMP = re.compile(r"^(-?\d+(?:\.\d+)?) degrees C")
 
 
 @dataclass(frozen=True)

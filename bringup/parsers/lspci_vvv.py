@@ -37,7 +37,7 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 TOOL = "lspci-vvv"
 
 _HEADER = re.compile(r"^(?P<slot>(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]) (?P<desc>.+)$")
-_LINK = re.compile(r"Speed (?:(?P<speed>[\d.]+)GT/s|unknown)(?: \((?P<sq>ok|downgraded)\))?, "
+_LINK = re.compile(r"Speed (?:(?P<speed>\d+(?:\.\d+)?)GT/s|unknown)(?: \((?P<sq>ok|downgraded)\))?, "
                    r"Width x(?P<width>\d+)(?: \((?P<wq>ok|downgraded)\))?")
 _BUS = re.compile(r"Bus: primary=([0-9a-f]+), secondary=([0-9a-f]+), subordinate=([0-9a-f]+)")
 _EXPRESS = re.compile(r"Capabilities: \[[0-9a-f]+\] Express \(v\d\) (Endpoint|Legacy Endpoint|Root Port|Upstream Port|"

@@ -25,7 +25,7 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 TOOL = "ping"
 
 _SUMMARY = re.compile(r"^(\d+) packets transmitted, (\d+) (?:packets )?received,(?: \+(\d+) errors,)?"
-                      r"(?: \+\d+ duplicates,)? ([0-9.]+)% packet loss")
+                      r"(?: \+\d+ duplicates,)? (\d+(?:\.\d+)?)% packet loss")
 _MTU_ERROR = re.compile(r"message too long, mtu=(\d+)|Frag needed and DF set \(mtu = (\d+)\)")
 
 

@@ -32,3 +32,11 @@ def test_line_cut_mid_label_raises():
 def test_truncated_without_identifier_raises():
     with pytest.raises(ParseError, match="no 'Identifier' line"):
         ethtool_module.parse("\tModule temperature : 46.21 degrees C / 115.18 degrees F\n")
+
+
+def test_malformed_temperature_is_unreadable():
+    # Same class as the fuzz finding in ping: `[0-9.]+` let 46.2.1 through to float(), a bare ValueError.
+    text = fixture("ethtool_module", "osfp_cmis.txt").replace(": 46.21 degrees C", ": 46.2.1 degrees C", 1)
+    with pytest.raises(ParseError) as raised:
+        ethtool_module.parse(text)
+    assert str(raised.value) == "unreadable Module temperature '46.2.1 degrees C / 115.18 degrees F'"

@@ -199,7 +199,8 @@ def test_hostile_strings_are_rejected_with_file_and_key_or_inert(tmp_path, recor
 
     @settings(max_examples=300, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
-    @given(path=st.one_of(st.sampled_from(REACHING), st.sampled_from(FIELDS)), value=hostile, design=st.sampled_from(["D1", "D2", "D3", "D4", "D5"]))
+    @given(path=st.one_of(st.sampled_from(REACHING), st.sampled_from(FIELDS)), value=hostile,
+           design=st.sampled_from(["D1", "D2", "D3", "D4", "D5"]))
     def one(path, value, design):
         counts["tried"] += 1
         try:

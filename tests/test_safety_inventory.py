@@ -20,7 +20,7 @@ import yaml
 from bringup.designs import get_design
 from bringup.inventory import (Cluster, Connection, InventoryError, Node, load_cabling, load_inventory,
                                load_recorded, write_resolved)
-from bringup.model import Hardware, Fabric, Rail
+from bringup.model import Fabric, Hardware
 from bringup.probes import kubeapi, runtime, scheduler
 
 HERE = Path(__file__).resolve().parent
@@ -174,7 +174,8 @@ def test_tos_reaches_perftest_as_one_integer_word():
     from bringup.bench import catalogue, launchers
 
     cluster = load_inventory(str(ROOT / "tests/scenarios/h100/inventory"))
-    a, b = (replace(n, expect={**n.expect, "tos": 106, "roce_gid_index": 3}, fabric=n.fabric.model_copy(update={"tos": None}))
+    a, b = (replace(n, expect={**n.expect, "tos": 106, "roce_gid_index": 3},
+                    fabric=n.fabric.model_copy(update={"tos": None}))
             for n in cluster.nodes)
     argv = launchers.pair_launch(catalogue.default().case("perftest-write-bw"), a, b, "rail0").argv
     assert argv[argv.index("--tclass=106"):][:3] == ["--tclass=106", "-x", "3"]

@@ -158,8 +158,11 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(exc)) from None
         for warning in state.run.snapshot(state.cluster.path):
             config.issue_config_time_warning(UserWarning(warning), stacklevel=2)
-        write_resolved(state.cluster, state.run.path / "inventory", state.run.redactor.data)  # --replay reads it
-        state.run.write_meta()
+        try:
+            write_resolved(state.cluster, state.run.path / "inventory", state.run.redactor.data)  # --replay reads it
+            state.run.write_meta()
+        except OSError as exc:  # a full or read-only disk: one clear line, not an INTERNALERROR
+            raise pytest.UsageError(f"reports directory {state.run.path}: {exc.strerror or exc}") from None
     state.prober = Prober(_transport_factory(config, state), state.run.path if state.run else None,
                           timeout_s=config.getoption("probe_timeout"))
 
@@ -219,7 +222,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def _item_nodes(item: pytest.Item) -> list[str]:
     params = getattr(getattr(item, "callspec", None), "params", {})
     nodes = [params[k].name for k in ("node", "peer") if isinstance(params.get(k), Node)]
-    return nodes
+    run = params.get("bench_run")  # a benchmark run is gated by every node it runs on (bringup/bench/suite.py)
+    return nodes + list(run.node_names) if run is not None else nodes
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

@@ -110,17 +110,20 @@ BY_DESIGN: dict[str, Callable[[str, Any, Any], bool]] = {
 ANY_LINE_IS_DATA = {"scalar", "proc_cmdline"}
 
 
-# Bugs found in parsers that other engineers were still writing when this test landed (reported to the lead):
-# strict xfail, so the mark has to go in the same change that fixes the parser.
+# Bugs found in parsers that other engineers were still writing when this test landed (reported to the lead;
+# each reproduced by hand on the committed fixtures). Non-strict xfail: which example hypothesis draws first
+# depends on the test's code, so a fixed-seed run may or may not hit the bug; remove the entry with the fix.
 KNOWN_BUGS = {
-    ("hostile", "iperf3"): "iperf3: int(float('1e309')) raises OverflowError, not ParseError",
+    ("hostile", "iperf3"): "iperf3: a number replaced by 1e309 reaches int(inf): OverflowError, not ParseError",
+    ("hostile", "netpipe"): "netpipe: a number replaced by 1.2.3 reaches float(): ValueError, not ParseError",
+    ("hostile", "osu"): "osu: a number replaced by ² passes isdigit() and int() raises ValueError",
     ("json", "iperf3"): "iperf3 -J: a null where an object belongs raises AttributeError, not ParseError",
     ("json", "nccl_tests"): "nccl_tests -J JSON: a null where an object belongs raises AttributeError, not ParseError",
 }
 
 
 def _parsers(mutation: str) -> list:
-    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[(mutation, name)]))
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=KNOWN_BUGS[(mutation, name)]))
             if (mutation, name) in KNOWN_BUGS else name for name in sorted(FUZZED)]
 
 

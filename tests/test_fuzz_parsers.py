@@ -429,3 +429,14 @@ def test_value_cut_mid_line_is_a_parse_error(name, fixture, marker, path, whole,
     last = cut.rsplit("\n", 1)[-1]
     assert str(raised.value) == f"output ends mid-line (no newline after the last line, cut?): {last[-120:]!r}", (
         f"{name} used to read {was!r} here")
+
+
+def test_line_end_rule():
+    # common.whole_lines: a line-oriented text must end with a line break (a CRLF cut before its LF still has
+    # one); a JSON document proves its own end and needs none.
+    scalar, ip_rule = PARSE["scalar"], PARSE["ip_rule"]
+    assert scalar("580.159.04\n") == scalar("580.159.04\r") == "580.159.04"
+    with pytest.raises(ParseError) as raised:
+        scalar("580.159.04")
+    assert str(raised.value) == "output ends mid-line (no newline after the last line, cut?): '580.159.04'"
+    assert [rule.priority for rule in ip_rule('[{"priority":0,"src":"all","table":"local"}]')] == [0]

@@ -22,9 +22,11 @@ issue, etc.: Connection refused"``); that is a :class:`ParseError` quoting it, a
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
+from bringup.parsers import jsonout
 from bringup.parsers.common import ParseError, lines
 
 TOOL = "iperf3"
@@ -80,14 +82,15 @@ def _section(data: dict[str, Any], *path: str) -> dict[str, Any]:
 
 def _number(section: dict[str, Any], key: str, where: str) -> float:
     value = section.get(key)
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ParseError(f"iperf3 JSON {where}.{key} is not a number: {value!r}")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        raise ParseError(f"iperf3 JSON {where}.{key} is not a finite number: {value!r}")
     return value
 
 
 def _retransmits(section: dict[str, Any]) -> int | None:
     value = section.get("retransmits")
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    finite = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return int(value) if finite else None
 
 
 def _stream(entry: dict[str, Any], index: int) -> Stream:
@@ -116,6 +119,7 @@ def _load(text: str) -> Any:
         raise ParseError(f"iperf3 JSON broken at line {exc.lineno} ({exc.msg}): {line.strip()[:120]!r}") from None
 
 
+@jsonout.shape_checked("iperf3 -J")
 def parse(text: str) -> Report:
     data = _load(text)
     if not isinstance(data, dict):

@@ -46,6 +46,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from bringup.parsers import jsonout
 from bringup.parsers.common import ParseError, require_whole_last_line
 
 TOOL = "nccl-tests"
@@ -311,6 +312,7 @@ def _cause(result: Result, causes: list[str], had_table: bool) -> str:
     return f"the table stops before its 'Out of bounds values' / 'Avg bus bandwidth' lines ({last})"
 
 
+@jsonout.shape_checked("nccl-tests -J")
 def _parse_json(text: str) -> Result:
     """nccl-tests ``-J FILE`` (src/util.cu, JSON_FILE_VERSION 2): config, devices, results, footers."""
     try:

@@ -40,9 +40,9 @@ MBPS_BITS = 1024 * 1024  # NetPIPE's "Mbps": 2^20 bit/s (see the module docstrin
 # mpirun --tag-output (optionally after a --timestamp-output date) and srun -l prefixes, anywhere in a line.
 _TAG = re.compile(r"(?:[A-Z][a-z]{2} [A-Z][a-z]{2} +\d+ [\d:]{8} \d{4})?\[\d+,\d+\]<std(?:out|err)>: ?")
 _POINT = re.compile(r"(?P<index>\d+):\s+(?P<size>\d+)\s+(?:bytes|B)\s+(?P<repeats>\d+)\s+times\s+-->"
-                    r"(?:\s+(?P<rate>[0-9.]+)\s+Mbps\s+in\s+(?P<time>[0-9.]+)\s+(?P<unit>usec|sec)s?)?")
+                    r"(?:\s+(?P<rate>\d+(?:\.\d*)?)\s+Mbps\s+in\s+(?P<time>\d+(?:\.\d*)?)\s+(?P<unit>usec|sec)s?)?")
 _HOST = re.compile(r"^(?:\d+: )?(?P<rank>\d+): (?P<host>[A-Za-z0-9_.-]+)$")
-_FILE_ROW = re.compile(r"^\s*(\d+)\s+([0-9.]+(?:[eE][-+]?\d+)?)\s+([0-9.]+(?:[eE][-+]?\d+)?)\s*$")
+_FILE_ROW = re.compile(r"^\s*(\d+)\s+(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s+(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*$")
 _ABORT = re.compile(r"MPI_ERRORS_ARE_FATAL|MPI_ABORT|exited with non-zero status|noticed that process rank"
                     r"|ORTE has lost communication|was unable to launch|srun: error|Killed|Segmentation fault"
                     r"|mca_btl_tcp_\w+: .*failed")

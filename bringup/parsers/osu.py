@@ -134,7 +134,7 @@ def _row(fields: list[str], columns: list[str], number: int, line: str) -> Row:
                 ok = False
             elif key == "iterations":
                 ok = ok and token.isdigit()
-                values[key] = int(token) if token.isdigit() else None
+                values[key] = int(token) if token.isdecimal() else None
             elif key:
                 values[key] = float(token)
             else:

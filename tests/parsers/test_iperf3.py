@@ -53,7 +53,7 @@ def test_cut_document_is_an_error_naming_the_last_line():
     ("[1, 2]\n", "not an object"),
     ('{"start": {"test_start": {}}, "end": {"sum_sent": {"bytes": 1, "bits_per_second": 8}}}\n', "end.sum_received"),
     ('{"start": {"test_start": {}}, "end": {"sum_sent": {"bytes": 1, "bits_per_second": 8},'
-     ' "sum_received": {"bytes": 1, "seconds": 1, "bits_per_second": "fast"}}}\n', "bits_per_second is not a number"),
+     ' "sum_received": {"bytes": 1, "seconds": 1, "bits_per_second": "fast"}}}\n', "bits_per_second is not a finite number"),
     ('{"start": {"test_start": {}}, "end": {} oops}\n', "broken at line 1"),
 ])
 def test_bad_documents(text, message):

@@ -5,6 +5,11 @@ The GID table is read from sysfs (what ``show_gids`` reads too), so inbox rdma-c
 MLNX_OFED script. Empty GID slots make the ``types`` file fail with EINVAL, so grep exits 2 with the good
 lines on stdout; the checks accept rc 2 for that probe. The configfs ``rdma_cm/<dev>`` group only exists
 after ``mkdir`` (kernel ``Documentation/ABI/testing/configfs-rdma_cm``); creating it changes no setting.
+
+That ``mkdir`` (L7 RDMA-CM mode, and the L8 RDMA-CM ToS read through the same helper) is the one write the
+read-only layers make on a node: the kernel offers no other way to read the defaults (``default_roce_mode``,
+``default_roce_tos``), the group only exposes the values already in force, and it stays until ``rmdir`` or a
+reboot. Every other probe of L1-L15 reads; only the benchmarks (bringup/bench) start processes.
 """
 
 from __future__ import annotations

@@ -36,6 +36,9 @@ def test_other_baselines_rejudge_the_recorded_run(healthy, tmp_path):
     assert ring["outcome"] == "failed", proc.stdout[-2000:]
     assert ring["message"].startswith("all_reduce 8 GiB busbw 365.8 GB/s is 6.2% under 390 GB/s (lower -5%, ")
     assert "nccl-tests.yaml:" in ring["message"]
+    rail0 = _outcomes(records)["test_benchmark_meets_baseline[perftest-write-bw@rail0@node01+node02]"]
+    assert (rail0["outcome"], rail0["measured"], rail0["unit"]) == ("passed", "392.18", "Gb/s")
+    assert float(rail0["pct_of_physical"]) == 98.0  # 392.18 of the 400 Gb/s line (baselines' physical)
     run = latest_run(tmp_path / "reports")
     assert (run / "bench" / "verdicts.csv").exists() and (run / "bench" / "results.csv").exists()
     assert (run / "bench" / "nccl-all_reduce-ring@node01+node02" / "output.json").exists()

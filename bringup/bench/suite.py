@@ -249,6 +249,8 @@ def judge_item(run: plan.Planned, bench: BenchSession, check, record_property) -
     found = bench.verdict(run)
     check.record(found.measured, found.reference, found.unit)
     record_property("bench_outcome", found.outcome)
+    if found.pct_of_physical is not None:
+        record_property("pct_of_physical", found.pct_of_physical)
     for warning in found.warnings:
         record_property("warn", warning)
     if found.outcome == "no-baseline":

@@ -31,6 +31,7 @@ class CaseVerdict:
     reference: str | None = None
     unit: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    pct_of_physical: float | None = None  # the headline figure against the line rate / NVLink ceiling
 
 
 def _listed(messages: list[str]) -> str:
@@ -39,16 +40,17 @@ def _listed(messages: list[str]) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
-def _headline(judged: pd.DataFrame) -> tuple[str | None, str | None, str | None]:
+def _headline(judged: pd.DataFrame) -> tuple[str | None, str | None, str | None, float | None]:
     """The figure a reader looks at first: the largest judged size (peak bandwidth, or the latency row)."""
     rows = judged[judged["outcome"].isin(("pass", "warn", "fail"))]
     if rows.empty:
         rows = judged
     if rows.empty:
-        return None, None, None
+        return None, None, None, None
     row = rows.sort_values("size", kind="stable").iloc[-1]
-    reference = row.get("reference")
-    return (f"{row['value']:g}", None if pd.isna(reference) else f"{reference:g}", str(row["unit"]))
+    reference, physical = row.get("reference"), row.get("pct_of_physical")
+    return (f"{row['value']:g}", None if pd.isna(reference) else f"{reference:g}", str(row["unit"]),
+            None if physical is None or pd.isna(physical) else round(float(physical), 1))
 
 
 def fold(judged: pd.DataFrame | None, *, launch_error: str | None = None,
@@ -57,16 +59,16 @@ def fold(judged: pd.DataFrame | None, *, launch_error: str | None = None,
         return CaseVerdict("fail", launch_error)
     if judged is None or judged.empty:
         judged = pd.DataFrame(columns=["outcome", "message", "size", "value", "unit", "reference"])
-    measured, reference, unit = _headline(judged)
+    measured, reference, unit, physical = _headline(judged)
     problems = list(counter_failures or [])
     failed = judged[judged["outcome"] == "fail"]["message"].tolist()
     warned = tuple(judged[judged["outcome"] == "warn"]["message"].tolist())
     if failed or problems:
-        return CaseVerdict("fail", _listed(failed + problems), measured, reference, unit, warned)
+        return CaseVerdict("fail", _listed(failed + problems), measured, reference, unit, warned, physical)
     if judged.empty:
         return CaseVerdict("fail", "the benchmark printed no result rows", None, None, None)
     if warned:
-        return CaseVerdict("warn", _listed(list(warned)), measured, reference, unit, warned)
+        return CaseVerdict("warn", _listed(list(warned)), measured, reference, unit, warned, physical)
     if (judged["outcome"] == "no-baseline").all():
         return CaseVerdict("no-baseline", _listed(judged["message"].tolist()), measured, reference, unit)
-    return CaseVerdict("pass", "", measured, reference, unit)
+    return CaseVerdict("pass", "", measured, reference, unit, pct_of_physical=physical)

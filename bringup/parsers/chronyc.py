@@ -53,4 +53,6 @@ def parse(text: str) -> Tracking:
     if not match:
         raise ParseError(f"unexpected System time value: {fields['System time']!r}")
     offset = float(match[1]) * (1 if match[2] == "fast" else -1)
+    if not fields["Stratum"].isdecimal():
+        raise ParseError(f"unexpected Stratum value: {fields['Stratum']!r}")
     return Tracking(fields["Reference ID"].split()[0], int(fields["Stratum"]), offset, fields["Leap status"])

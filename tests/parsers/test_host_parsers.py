@@ -57,6 +57,10 @@ def test_chronyc_synchronised_and_not():
     assert not chronyc.parse(unsynced).synchronised
     with pytest.raises(ParseError, match="no 'Leap status' line"):
         chronyc.parse("\n".join(capture("chrony").splitlines()[:5]))
+    # a garbled Stratum line (found by tests/test_fuzz_parsers.py): a ParseError, not int()'s ValueError
+    garbled = capture("chrony").replace("Stratum         : 3", "Stratum         : : 3")
+    with pytest.raises(ParseError, match="unexpected Stratum value: ': 3'"):
+        chronyc.parse(garbled)
 
 
 def test_nvidia_smi_query_and_list():

@@ -159,7 +159,9 @@ def _reaches_a_command(path: tuple) -> bool:
 # kubeconfig/context, node names, MPI paths...), so the inert half of the check is exercised, not only rejection.
 REACHING = [path for path in FIELDS if _reaches_a_command(path)]
 
-HANDLER = 'command_not_found_handle() { printf "%s\\0" "$@" >> "$LOG"; printf "\\n\\0" >> "$LOG"; return 0; }\n'
+# One printf per call (the newline is its last argument): the two sides of a pipeline are recorded at once,
+# and two appends per record could interleave.
+HANDLER = 'command_not_found_handle() { printf "%s\\0" "$@" $\'\\n\' >> "$LOG"; return 0; }\n'
 
 
 def _run_inert(commands: list[str], folder: Path) -> tuple[list[list[str]], list[str]]:

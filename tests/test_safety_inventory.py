@@ -67,18 +67,20 @@ def _node(name: str, fleet: tuple[str, ...], **expect) -> Node:
 
 def _run_with_stubs(command: str, tmp_path: Path, tools: tuple[str, ...]) -> list[list[str]]:
     """Run ``command`` under bash with stub ``tools`` first on PATH; each stub records its argv (NUL-separated)
-    and, for mpirun, the hostfile it was given. Returns the recorded calls."""
+    in a file of its own (stubs in one pipeline run at once: a shared log would interleave their records)
+    and, for mpirun, the hostfile it was given. Returns the recorded calls, in the order they started."""
     stubs, log = tmp_path / "stubs", tmp_path / "calls"
     stubs.mkdir(exist_ok=True)
+    (tmp_path / "calls.d").mkdir(exist_ok=True)
     for tool in tools:
         extra = 'for a; do [ -f "$a" ] && cat "$a" >> "$LOG.hostfile"; done\n' if tool == "mpirun" else ""
-        body = 'printf "%s\\0" "$(basename "$0")" "$@" >> "$LOG"; printf "\\n" >> "$LOG"\n'
+        body = 'printf "%s\\0" "$(basename "$0")" "$@" > "$LOG.d/$(date +%s%N).$$"\n'
         (stubs / tool).write_text("#!/bin/bash\n" + body + extra)
         (stubs / tool).chmod(0o755)
     env = {**os.environ, "PATH": f"{stubs}:{os.environ['PATH']}", "LOG": str(log)}
     subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, timeout=20)
-    text = log.read_text() if log.exists() else ""
-    return [line.strip("\0").split("\0") for line in text.split("\0\n") if line.strip("\0")]
+    records = sorted((tmp_path / "calls.d").iterdir(), key=lambda p: int(p.name.split(".")[0]))
+    return [p.read_text().strip("\0").split("\0") for p in records if p.read_text().strip("\0")]
 
 
 def test_mpirun_hostfile_keeps_a_hostile_name_as_data(tmp_path):

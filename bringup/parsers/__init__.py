@@ -99,6 +99,8 @@ _MODULES = (
     # benchmarks (issue 10): nccl-tests result tables, OSU micro-benchmarks
     "nccl_tests",
     "osu",
+    # pasted captures a cluster engineer triages (issue 13 item 2)
+    "ibstat",
 )
 
 

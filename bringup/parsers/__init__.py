@@ -101,6 +101,7 @@ _MODULES = (
     "osu",
     # pasted captures a cluster engineer triages (issue 13 item 2)
     "ibstat",
+    "sinfo",
 )
 
 

@@ -26,19 +26,100 @@ def require_whole_last_line(text: str) -> None:
 
 _Parse = TypeVar("_Parse", bound=Callable)
 
+# A shell prompt in front of a pasted command (issue 13): `$ cmd`, `# cmd`, `user@host:~$ cmd`,
+# `[root@host ~]# cmd`, `host [~]$ cmd`, `(venv) user@host:/x$ cmd`, `sh-5.1# cmd`.
+_PROMPT = re.compile(
+    r"^\s*(?:\([^()\s]+\)\s*)?"                                            # (venv)
+    r"(?P<host>\[[^\]\s@]+@[^\]\s]+(?:\s[^\]]*)?\]"                          # [root@host ~]
+    r"|[\w.-]+@[\w.-]+(?::[^\s$#]*)?"                                       # user@host:~
+    r"|[\w.-]+ \[[^\]]*\]"                                                  # host [~]
+    r"|(?:sh|bash)-[\d.]+)?"                                                  # sh-5.1
+    r"\s?(?P<sign>[$#%>]) (?P<command>\S+)")
+# The next prompt, left at the end of a paste: a prompt with no command after it.
+_BARE_PROMPT = re.compile(
+    r"^\s*\$\s*$|^\s*(?:\[[^\]\s@]+@[^\]\s]+(?:\s[^\]]*)?\]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?|[\w.-]+ \[[^\]]*\])\s?[$#%>]\s*$")
+_FENCE = re.compile(r"^\s*(?:```|~~~)[\w-]*\s*$")  # a Markdown code fence around a capture in a ticket
+# A bare `# ` line is also how nccl-tests, nccl.conf and the MCA params file start their own output
+# (`# nThread 1 ...`, `# /etc/nccl.conf: ...`), so without a user@host before it, a `#`/`%`/`>` line is a
+# prompt only when the word after it is a command whose output these parsers read (or sudo in front of one).
+COMMANDS = frozenset({
+    "cat", "chronyc", "dcb", "dcgmi", "devlink", "dmesg", "ethtool", "getent", "grep", "ibdev2netdev",
+    "ibstat", "ibv_devinfo", "ip", "ipmitool", "iperf3", "journalctl", "kubectl", "ls", "lldpctl", "lspci",
+    "mlnx_qos", "mlxconfig", "mlxlink", "modinfo", "mpirun", "nvidia-smi", "ofed_info", "ompi_info", "ping",
+    "rdma", "scontrol", "show_gids", "sinfo", "srun", "sudo", "sysctl", "timedatectl", "tuned-adm", "ucx_info",
+    "ulimit", "unmunge", "hostname", "lscpu", "cpupower",
+})
 
-def whole_lines(parse: _Parse) -> _Parse:
-    """Decorator for a line-oriented ``parse(text, ...)``: the result counts only if the text ends with a line
-    break (``require_whole_last_line``). Checked after parsing, so a parser's own, more precise truncation
-    message wins. JSON and XML parsers don't need it: their syntax proves the end of the document."""
 
-    @functools.wraps(parse)
-    def checked(text: str, *args, **kwargs):
-        result = parse(text, *args, **kwargs)
-        require_whole_last_line(text)
-        return result
+def is_prompt_line(line: str) -> bool:
+    """A shell prompt with the command typed after it (``root@node01:~# ethtool eth2``, ``$ rdma stat``)."""
+    match = _PROMPT.match(line)
+    if not match:
+        return False
+    if match["host"] or match["sign"] == "$":
+        return True
+    return match["command"].rsplit("/", 1)[-1] in COMMANDS
 
-    return checked  # type: ignore[return-value]
+
+def strip_capture(text: str) -> str:
+    """Undo what pasting a capture into a ticket adds around a tool's output (issue 13): the prompt line(s)
+    with the command before it, the bare prompt after it and Markdown code fences around it; CRLF becomes LF.
+    Only lines *around* the output go, never one inside it, and the output's own blank lines stay (lspci ends
+    each block with one), so an output line that looks like a prompt cannot vanish from a capture. The
+    line-end rule holds for what is left: when a trailing prompt or fence is removed, the output before it
+    was whole (its last line ended where the prompt began), so the text returned ends with a newline;
+    otherwise the text keeps its own ending."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rows = text.split("\n")
+    noise = lambda row: bool(_FENCE.match(row)) or is_prompt_line(row)  # noqa: E731
+    start = 0
+    for index, row in enumerate(rows):
+        if row.strip() and not noise(row):
+            break
+        if row.strip():
+            start = index + 1  # up to and including the last prompt/fence before the output
+    end = len(rows)
+    for index in range(len(rows) - 1, start - 1, -1):
+        row = rows[index]
+        if row.strip() and not (_BARE_PROMPT.match(row) or _FENCE.match(row)):
+            break
+        if row.strip():
+            end = index  # from the first prompt/fence after the output on
+    if start == 0 and end == len(rows):
+        return text
+    body = "\n".join(rows[start:end])
+    return body + "\n" if body and end < len(rows) else body  # a row dropped at the end: the one before it ended
+
+
+def whole_lines(parse: _Parse | None = None, *, closing: "re.Pattern[str] | None" = None):
+    """Decorator for a line-oriented ``parse(text, ...)``: the text is freed of paste noise first
+    (``strip_capture``), and the result counts only if it ends with a line break (``require_whole_last_line``).
+    Checked after parsing, so a parser's own, more precise truncation message wins. JSON and XML parsers
+    don't need it: their syntax proves the end of the document.
+
+    ``closing``: the tool's known last line (a table's bottom border, ``Link detected: yes``). A pasted
+    capture often loses its final newline; when the unterminated last line matches ``closing`` in full it
+    cannot be a cut, so it is accepted. Any other unterminated last line stays a ParseError."""
+
+    def decorate(parse: _Parse) -> _Parse:
+        @functools.wraps(parse)
+        def checked(text: str, *args, **kwargs):
+            text = strip_capture(text)
+            result = parse(text, *args, **kwargs)
+            if not _closed_by(text, closing):
+                require_whole_last_line(text)
+            return result
+
+        return checked  # type: ignore[return-value]
+
+    return decorate(parse) if parse is not None else decorate
+
+
+def _closed_by(text: str, closing: "re.Pattern[str] | None") -> bool:
+    if closing is None or not text or text.endswith(("\n", "\r")):
+        return False
+    return bool(closing.fullmatch(text.rsplit("\n", 1)[-1].strip()))
 
 
 def lines(text: str, strip_prefixes: bool = True) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pytest
 
-from bringup import expect
+from bringup import demo, expect
 from bringup.designs import LAYERS, Design, layer_of_path, parse_layer_selection
 from bringup.gating import BLOCKED_PREFIX, Gate
 from bringup.inventory import (Cluster, InventoryError, Node, ansible_source, load_inventory, load_recorded,
@@ -61,7 +61,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="comma-separated node globs or group names (default: all nodes)")
     group.addoption("--no-gate", action="store_true", help="do not skip a node's higher layers after a failure")
     group.addoption("--replay", default=None, metavar="RUN_DIR",
-                    help="re-evaluate a recorded run directory without contacting any node")
+                    help="re-evaluate a recorded run directory without contacting any node; `demo` replays the embedded "
+                         "demo (a recorded 2-node H100 cluster with one fault)")
     group.addoption("--transport", default=None, choices=["local", "ssh", "paramiko", "ansible"],
                     help="force a testinfra backend (default: from ansible_connection, else ssh)")
     group.addoption("--probe-timeout", type=float, default=30.0, metavar="S",
@@ -94,6 +95,9 @@ def _load_state(config: pytest.Config) -> State:
     replay = config.getoption("replay")
     inventory = config.getoption("inventory")
     recorded = None
+    if demo.is_demo(replay):  # the embedded demo: a recorded H100 cluster with one fault (bringup/demo.py)
+        root = Path(config.getoption("reports_dir") or REPORTS_ROOT)
+        replay = str(demo.recorded(root) if hasattr(config, "workerinput") else demo.build(root))
     if replay:
         replay_path = Path(replay).resolve()
         if not (replay_path / "probes").is_dir():

@@ -102,6 +102,7 @@ _MODULES = (
     # pasted captures a cluster engineer triages (issue 13 item 2)
     "ibstat",
     "sinfo",
+    "kubectl_nodes",
 )
 
 

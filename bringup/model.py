@@ -320,6 +320,7 @@ class Expect(_Strict):
     fabric_manager_state: Word | None = None
     nvlinks_per_gpu: int | None = Field(default=None, ge=0)
     xid_ignore: list[Annotated[int, Field(ge=0)]] | None = None
+    aer_corrected_max: int | None = Field(default=None, ge=0)  # policy.yml; bringup/kernel_events.py
     gpu_persistence_mode: Literal["Enabled", "Disabled"] | None = None
     dcgm_diag_level: int | None = Field(default=None, ge=1, le=4)  # dcgmi diag -r 1..4
     # L12

@@ -87,7 +87,7 @@ def test_no_xid_in_dmesg(node, facts, check):
     ignore = set(expect.declared(node, "xid_ignore").value or [])
     events = [x for x in facts.parsed("dmesg-xid", dmesg.parse).xids if x.xid not in ignore]
     buses = {int(g.bus_id.split(":")[-2], 16): g.index for g in _report(facts).gpus if g.bus_id}
-    shown = [f"Xid {x.xid} on GPU {buses.get(x.bus, '?')} (PCI:{x.pci}): {x.detail[:80]}" for x in events]
+    shown = [f"Xid {x.xid} ({x.meaning}) on GPU {buses.get(x.bus, '?')} (PCI:{x.pci}): {x.detail[:80]}" for x in events]
     check.record(len(events), 0)
     assert not events, f"{len(events)} Xid event(s) in dmesg on {node.name}: " + "; ".join(shown[:3])
 

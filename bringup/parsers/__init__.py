@@ -71,6 +71,7 @@ _MODULES = (
     "nvidia_smi_nvlink",
     "nvidia_smi_topo",
     "nvidia_smi_xml",
+    "nvidia_smi_q",
     "nvidia_version",
     "ofed_info",
     "ompi_info",

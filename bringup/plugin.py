@@ -24,7 +24,7 @@ from bringup.kube import KubeFacts
 from bringup.probe.prober import Prober, ProbeSet
 from bringup.probe.transport import NodeUnreachable, ReplayTransport, TestinfraTransport
 from bringup.probes import kubeapi
-from bringup.report import junit, summary
+from bringup.report import junit, progress, summary
 from bringup.rundir import FINISHED, INTERRUPTED, REPORTS_ROOT, RunDir, RunDirError, new_run_id, read_results
 
 SUITES_ROOT = Path(__file__).resolve().parent.parent / "suites"
@@ -312,7 +312,8 @@ def _layer_probes(request: pytest.FixtureRequest, node: Node) -> ProbeSet:
     if not hasattr(request.config, "workerinput"):
         # Every node of this layer at once. Blocked nodes too: fleet consensus must not depend on gating
         # (or on which xdist worker saw which failure); unreachable nodes are not retried (see Prober).
-        state.prober.prefetch(state.nodes, layer)
+        with progress.for_config(request.config, f"L{layer:02d} probes", len(state.nodes), "nodes") as shown:
+            state.prober.prefetch(state.nodes, layer, progress=shown)
     return state.prober.probe(node, layer)
 
 

@@ -29,6 +29,7 @@ from bringup.bench import launchers
 from bringup.bench.plan import Planned
 from bringup.bench.store import BenchStore, Outcome, Recorded
 from bringup.probe.batch import TIMEOUT_RC
+from bringup.report.progress import Progress
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
@@ -101,15 +102,25 @@ class BenchRunner:
 
     # ------------------------------------------------------------------ the rounds
 
-    def run(self, rounds: list[list[Planned]], nodes_by_name: dict[str, "Node"]) -> dict[str, Recorded]:
-        """Each round's runs concurrently, rounds one after another; returns every run's record by id."""
+    def run(self, rounds: list[list[Planned]], nodes_by_name: dict[str, "Node"],
+            progress: Progress | None = None) -> dict[str, Recorded]:
+        """Each round's runs concurrently, rounds one after another; returns every run's record by id.
+        ``progress`` counts the runs done (its total: the runs not skipped)."""
         done: dict[str, Recorded] = {}
-        for runs in rounds:
+        for number, runs in enumerate(rounds, 1):
             todo = [p for p in runs if p.skip is None]
             if not todo:
                 continue
+            detail = f"round {number}/{len(rounds)}"
+
+            def one(planned: Planned) -> Recorded:
+                recorded = self.run_one(planned, nodes_by_name)
+                if progress is not None:
+                    progress.advance(detail=detail)
+                return recorded
+
             with ThreadPoolExecutor(max_workers=min(self.max_workers, len(todo))) as pool:
-                for planned, recorded in zip(todo, pool.map(lambda p: self.run_one(p, nodes_by_name), todo)):
+                for planned, recorded in zip(todo, pool.map(one, todo)):
                     done[planned.id] = recorded
         return done
 

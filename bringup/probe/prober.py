@@ -23,6 +23,7 @@ from bringup.probe.batch import CommandResult
 from bringup.probe.paths import contained, probe_folder
 from bringup.probe.transport import NodeUnreachable, ProbeSessionFailed, Transport
 from bringup.probes import Probe, plan_for
+from bringup.report.progress import Progress
 
 
 class ProbeError(Exception):
@@ -129,14 +130,21 @@ class Prober:
         return _probe_set(node, layer, plan, list(map(CommandResult.from_json, data.get("results", []))),
                           data.get("error"))
 
-    def prefetch(self, nodes: list[Node], layer: int) -> None:
+    def prefetch(self, nodes: list[Node], layer: int, progress: Progress | None = None) -> None:
+        """Every node's plan for the layer, concurrently; ``progress`` counts the nodes done."""
         todo = [n for n in nodes if (n.name, layer) not in self._cache]
+
+        def one(node: Node) -> None:
+            self.probe(node, layer)
+            if progress is not None:
+                progress.advance()
+
         if len(todo) <= 1:
             for node in todo:
-                self.probe(node, layer)
+                one(node)
             return
         with ThreadPoolExecutor(max_workers=min(self.max_workers, len(todo))) as pool:
-            list(pool.map(lambda n: self.probe(n, layer), todo))
+            list(pool.map(one, todo))
 
     def _run(self, node: Node, layer: int, plan: list[Probe]) -> ProbeSet:
         started = time.time()

@@ -1,0 +1,200 @@
+"""``load_history(reports_dir)``: every run under ``reports/`` as one pandas frame, one row per (run, metric).
+
+The frame's columns are :data:`bringup.history.rows.COLUMNS` (plus ``run_dir``, ``item``, ``case``); strings
+are pandas categoricals, ``started`` a UTC timestamp, ``value``/``size`` floats (NaN where there is none).
+
+Reading 365 nights of JSON lines takes tens of seconds, so the rows are cached in ``reports/.history/``:
+``rows.arrow`` (an Arrow IPC file, memory-mapped on read) and ``index.json`` (per run folder: the size and
+mtime of meta.json, results.jsonl and bench/*.csv, and its row count). Every load lists the run folders and
+stats those files, so a run added, deleted, or still being written (its results.jsonl grows) is noticed and
+only that run is read again; an index or cache that does not match the table it describes is rebuilt from the
+runs. A reports folder that cannot be written is loaded without a cache.
+
+Unreadable runs (meta.json not JSON, a CSV that cannot be read) are skipped with one
+:class:`HistoryWarning` naming the file; runs that never finished are included with their ``status``
+("running" or "interrupted").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+
+from bringup.history.rows import COLUMNS, EXTRA, STRINGS, UnreadableRun, run_rows
+
+CACHE_DIR = ".history"
+CACHE_VERSION = 1
+_WATCHED = ("meta.json", "results.jsonl", "bench/verdicts.csv", "bench/results.csv")
+
+
+class HistoryWarning(UserWarning):
+    pass
+
+
+def run_folders(reports_dir: Path) -> list[Path]:
+    """Run directories: folders with a meta.json (not ``latest``, not hidden)."""
+    try:
+        entries = list(os.scandir(reports_dir))
+    except FileNotFoundError:
+        return []
+    return sorted(Path(e.path) for e in entries
+                  if not e.name.startswith(".") and e.name != "latest" and not e.is_symlink()
+                  and e.is_dir() and os.path.exists(os.path.join(e.path, "meta.json")))
+
+
+def signature(run: Path) -> list:
+    sig = []
+    for name in _WATCHED:
+        try:
+            st = os.stat(run / name)
+            sig.append([st.st_size, st.st_mtime_ns])
+        except OSError:
+            sig.append(None)
+    return sig
+
+
+def _started(meta: dict[str, Any], run: Path) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(float(meta["started"]), unit="s", tz="UTC")
+    except (KeyError, TypeError, ValueError):
+        return pd.Timestamp(os.stat(run / "meta.json").st_mtime, unit="s", tz="UTC")
+
+
+_SCHEMA = pa.schema([(c, pa.dictionary(pa.int32(), pa.string())) if c in STRINGS else
+                     (c, pa.timestamp("ns", tz="UTC")) if c == "started" else
+                     (c, pa.int16()) if c == "layer" else (c, pa.float64())
+                     for c in COLUMNS + EXTRA])
+
+
+def _table(run: Path) -> pa.Table:
+    meta, cols = run_rows(run)
+    n = len(cols["key"])
+    cols["run_id"] = [str(meta.get("run_id") or run.name)] * n
+    cols["status"] = [str(meta.get("status") or ("finished" if meta.get("ended") else "running"))] * n
+    started = _started(meta, run)
+    arrays = []
+    for field in _SCHEMA:
+        if field.name == "started":
+            arrays.append(pa.array([started.value] * n, type=field.type))
+        elif field.name in STRINGS:
+            arrays.append(pa.array(cols[field.name], type=pa.string()).dictionary_encode())
+        else:
+            arrays.append(pa.array(cols[field.name], type=field.type))
+    return pa.Table.from_arrays(arrays, schema=_SCHEMA)
+
+
+def _empty() -> pa.Table:
+    return _SCHEMA.empty_table()
+
+
+class _Cache:
+    def __init__(self, reports_dir: Path):
+        self.dir = reports_dir / CACHE_DIR
+        self.table_path = self.dir / "rows.arrow"
+        self.index_path = self.dir / "index.json"
+
+    def read(self) -> tuple[dict[str, Any], pa.Table] | None:
+        try:
+            index = json.loads(self.index_path.read_text())
+            if index.get("version") != CACHE_VERSION:
+                return None
+            table = feather.read_table(self.table_path, memory_map=True)
+        except (OSError, ValueError, pa.ArrowException):
+            return None
+        if table.schema != _SCHEMA or table.num_rows != sum(r["rows"] for r in index["runs"].values()):
+            return None  # not the table this index describes: never trusted
+        return index, table
+
+    def write(self, index: dict[str, Any], table: pa.Table) -> None:
+        try:
+            self.dir.mkdir(exist_ok=True)
+            for target, write in ((self.table_path, lambda p: feather.write_feather(table, p, compression="uncompressed")),
+                                  (self.index_path, lambda p: Path(p).write_text(json.dumps(index)))):
+                fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+                os.close(fd)
+                try:
+                    write(tmp)
+                    os.replace(tmp, target)
+                except BaseException:
+                    os.unlink(tmp)
+                    raise
+        except OSError:
+            pass  # a read-only reports folder: history still loads, only uncached
+
+
+def _combine(tables: list[pa.Table]) -> pa.Table:
+    tables = [t for t in tables if t.num_rows]
+    if not tables:
+        return _empty()
+    return pa.concat_tables(tables).unify_dictionaries().combine_chunks()
+
+
+def load_table(reports_dir: Path) -> pa.Table:
+    """The cached Arrow table of every run (brought up to date); :func:`load_history` is the pandas view."""
+    reports_dir = Path(reports_dir)
+    cache = _Cache(reports_dir)
+    cached = cache.read()
+    old_index, old_table = cached if cached else ({"runs": {}}, _empty())
+    runs = {p.name: p for p in run_folders(reports_dir)}
+    sigs = {name: signature(path) for name, path in runs.items()}
+    old_runs = old_index["runs"]
+    keep = [n for n in runs if n in old_runs and old_runs[n]["sig"] == sigs[n]]
+    fresh = [n for n in runs if n not in keep]
+    gone = [n for n in old_runs if n not in keep]
+    index: dict[str, Any] = {"version": CACHE_VERSION, "runs": {n: old_runs[n] for n in keep}}
+    for name in keep:
+        if old_runs[name].get("warning"):
+            warnings.warn(old_runs[name]["warning"], HistoryWarning, stacklevel=3)
+    if not fresh and not gone and cached:
+        return old_table
+    table = old_table
+    if gone and table.num_rows:
+        mask = pa.compute.is_in(table["run_dir"], value_set=pa.array(gone, pa.string()))
+        table = table.filter(pa.compute.invert(mask))
+    new_tables = []
+    for name in fresh:
+        entry: dict[str, Any] = {"sig": sigs[name], "rows": 0}
+        try:
+            t = _table(runs[name])
+            entry["rows"] = t.num_rows
+            new_tables.append(t)
+        except UnreadableRun as exc:
+            entry["warning"] = str(exc)
+            warnings.warn(str(exc), HistoryWarning, stacklevel=3)
+        index["runs"][name] = entry
+    table = _combine([table, *new_tables])
+    cache.write(index, table)
+    return table
+
+
+def load_history(reports_dir: Path, since: Any = None, last: int | None = None) -> pd.DataFrame:
+    """Every run's checks and judged benchmark figures, one row per (run, metric), oldest run first.
+
+    ``since``: a date/timestamp (UTC unless it says otherwise): runs started then or later. ``last``: only
+    the N most recently started runs.
+    """
+    table = load_table(Path(reports_dir))
+    import pyarrow.compute as pc
+
+    if since is not None:
+        ts = pd.Timestamp(since)
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        table = table.filter(pc.greater_equal(table["started"], pa.scalar(ts.value, pa.timestamp("ns", tz="UTC"))))
+    if last is not None:
+        starts = pc.unique(table["started"]).to_numpy(zero_copy_only=False)
+        if len(starts) > last:
+            cutoff = sorted(starts)[-last] if last > 0 else None
+            table = table.filter(pc.greater_equal(table["started"], pa.scalar(cutoff, pa.timestamp("ns", tz="UTC")))) \
+                if cutoff is not None else table.slice(0, 0)
+    frame = table.to_pandas()
+    if frame.empty:
+        return frame
+    return frame.sort_values(["started", "run_id"], kind="stable", ignore_index=True)

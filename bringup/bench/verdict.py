@@ -32,6 +32,7 @@ class CaseVerdict:
     unit: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
     pct_of_physical: float | None = None  # the headline figure against the line rate / NVLink ceiling
+    properties: tuple[tuple[str, str], ...] = ()  # extra JUnit properties (the history gate's figures)
 
 
 def _listed(messages: list[str]) -> str:

@@ -21,7 +21,8 @@ from junitparser.junitparser import Properties, Property
 from bringup.designs import LAYER_BY_NUMBER
 from bringup.report.safe_text import safe_text
 
-PROPERTY_KEYS = ("layer", "node", "item", "measured", "expected", "unit", "warning")
+PROPERTY_KEYS = ("layer", "node", "item", "measured", "expected", "unit", "warning", "history", "history_median",
+                 "history_values", "history_runs", "history_message", "history_last_green", "changed")
 OUTCOMES = ("passed", "failed", "error", "skipped", "blocked")
 
 

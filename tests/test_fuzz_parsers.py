@@ -61,6 +61,7 @@ EXTRA_FIXTURES: dict[str, list[Path]] = {
                            FIXTURES / "kubectl_sriov" / "nodestates_empty.json"],
     "kubectl_policies": [FIXTURES / "kubectl_sriov" / "policies.json"],
     "kubectl_poolconfigs": [FIXTURES / "kubectl_sriov" / "poolconfigs.json"],
+    "mpijob_status": [FIXTURES / "mpijob" / "failed.json", FIXTURES / "mpijob" / "running.json"],  # -o json
     "ucx_info_devices": [FIXTURES / "ucx_info" / "devices_ucx116.txt"],
     "ucx_info_version": [FIXTURES / "ucx_info" / "version_ucx112.txt", FIXTURES / "ucx_info" / "version_ucx116.txt"],
     "dmesg": [RECORDED / "dmesg-iommu.out"],
@@ -93,7 +94,7 @@ for _name, _capture in {"chronyc": "chrony.out", "cpufreq": "governor.out", "lsp
 
 # Registered parsers with no capture at all yet: tested by their own files on inline text. A parser that
 # gains a tests/fixtures/<module>/ folder is fuzzed from then on (test_every_parser_is_fuzzed_or_named).
-WITHOUT_FIXTURE = {"grep_h", "hostname_counts", "scontrol_node"}
+WITHOUT_FIXTURE = {"grep_h", "hostname_counts"}
 
 # Leaves that a shorter, whole text changes by design (cuts at a line boundary only), with the rule they keep.
 BY_DESIGN: dict[str, Callable[[str, Any, Any], bool]] = {

@@ -72,6 +72,7 @@ _MODULES = (
     "nvidia_smi_topo",
     "nvidia_smi_xml",
     "nvidia_smi_q",
+    "nvidia_smi_table",
     "nvidia_version",
     "ofed_info",
     "ompi_info",

@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES = (
     "bringup.lab.cli",
     "bringup.provision",
     "bringup.bench.cli",
+    "bringup.triage.cli",
     "bringup.history.cli",
 )
 
@@ -23,6 +24,10 @@ SUBCOMMAND_MODULES = (
 def _cmd_parse(args: argparse.Namespace) -> int:
     from bringup.parsers import ParseError, registry, to_jsonable
 
+    if args.tool == "auto":  # `bringup parse auto FILE`: detect the tool (bringup triage)
+        from bringup.triage.cli import run
+
+        return run([args.file])
     parsers = registry()
     if args.tool not in parsers:
         print(f"bringup parse: unknown tool {args.tool!r}; known: {', '.join(sorted(parsers))}", file=sys.stderr)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from bringup.model import Kubernetes
+from bringup.parsers import mpijob_status
 
 REQUEST_TIMEOUT = "20s"  # as bringup/probes/kubeapi.py: a silent API server answers inside the poll
 POD_JOB_LABEL = "training.kubeflow.org/job-name"  # set by mpi-operator v2 on launcher and worker pods
@@ -110,15 +111,12 @@ def the_job(manifest: dict[str, Any]) -> dict[str, Any]:
 
 def job_state(obj: dict[str, Any]) -> tuple[str, str]:
     """(state, message) from ``kubectl get mpijob -o json``: a final True condition first, then Running,
-    Created; Pending before the operator wrote any."""
-    conditions = [c for c in (obj.get("status") or {}).get("conditions") or [] if c.get("status") == "True"]
-    by_type = {c.get("type"): c for c in conditions}
-    for state in (*FINAL, "Running", "Restarting", "Created", "Suspended"):
-        if state in by_type:
-            cond = by_type[state]
-            detail = ": ".join(p for p in (cond.get("reason"), cond.get("message")) if p)
-            return state, detail
-    return "Pending", "no condition yet (the operator has not reconciled the job)"
+    Created; Pending before the operator wrote any. The same reading as ``bringup parse mpijob`` of a capture
+    (bringup/parsers/mpijob_status.py)."""
+    try:
+        return mpijob_status.job_state(mpijob_status.conditions_of(obj.get("status")))
+    except mpijob_status.ParseError as exc:  # conditions of another shape than the operator writes
+        raise MPIJobError(f"MPIJob status unreadable: {exc}") from None
 
 
 def format_events(events: dict[str, Any]) -> list[str]:

@@ -105,6 +105,7 @@ _MODULES = (
     "ibstat",
     "sinfo",
     "kubectl_nodes",
+    "mpijob_status",
 )
 
 

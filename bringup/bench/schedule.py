@@ -11,11 +11,15 @@ member; the runner runs a round's groups at once and the rounds one after anothe
 - :func:`circle_rounds` is the round-robin tournament (the circle method): all N(N-1)/2 pairs in N-1 rounds of
   disjoint pairs (N rounds for odd N, one node resting per round). Used where every pair matters.
 - :func:`pack` places arbitrary groups into the fewest rounds it finds greedily, keeping the given order.
+- Localization (:mod:`bringup.localize`): :func:`rail_rounds` (all pairs per rail), :func:`leaf_rounds` and
+  :func:`pair_kind` (same-leaf / cross-leaf from the cabling plan), :func:`sample_rounds` and
+  :func:`topology_rounds` (a bounded, seeded sample: every member with k distinct partners).
 """
 
 from __future__ import annotations
 
-from typing import Hashable, Sequence, TypeVar
+import random
+from typing import Hashable, Mapping, Sequence, TypeVar
 
 T = TypeVar("T", bound=Hashable)
 
@@ -67,4 +71,95 @@ def pack(groups: Sequence[Sequence[T]]) -> list[list[int]]:
         else:
             rounds.append([index])
             busy.append(set(members))
+    return rounds
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Localization schedules (issue 12): per rail, topology-aware, bounded samples. Pure functions of their input;
+# every random choice comes from a ``random.Random(seed)`` so the same seed gives the same schedule.
+
+Round = list[tuple[T, T]]
+
+
+def rail_rounds(members_by_rail: Mapping[str, Sequence[T]]) -> dict[str, list[list[tuple[T, T]]]]:
+    """All pairs of every rail (:func:`circle_rounds` per rail). A pair test on rail r joins rail r of both
+    nodes (a rail-optimized fabric: rail r of every node lands on rail r's leaves), so the rails are
+    independent schedules; a rail only some nodes have pairs only those."""
+    return {rail: circle_rounds(list(members)) for rail, members in members_by_rail.items()}
+
+
+def leaf_groups(members: Sequence[T], leaf_of: Mapping[T, str]) -> dict[str, list[T]]:
+    """Members by the leaf their link lands on (the cabling plan), in first-seen order; a member the plan
+    does not place is its own group under ``"?"`` so it is still paired (cross-leaf)."""
+    groups: dict[str, list[T]] = {}
+    for member in members:
+        groups.setdefault(leaf_of.get(member, "?"), []).append(member)
+    return groups
+
+
+def pair_kind(a: T, b: T, leaf_of: Mapping[T, str]) -> str:
+    """``same-leaf`` when both links land on one leaf (the path is two leaf ports), else ``cross-leaf``
+    (the path crosses the spine); unknown placement counts as cross-leaf."""
+    la, lb = leaf_of.get(a), leaf_of.get(b)
+    return "same-leaf" if la is not None and la == lb else "cross-leaf"
+
+
+def leaf_rounds(members: Sequence[T], leaf_of: Mapping[T, str]) -> list[list[tuple[T, T]]]:
+    """Every same-leaf pair, each leaf's circle rounds run side by side (round i of every leaf together):
+    the path of each pair is its two leaf ports only, so a slow pair here never involves the spine."""
+    per_leaf = [circle_rounds(group) for group in leaf_groups(members, leaf_of).values()]
+    depth = max((len(r) for r in per_leaf), default=0)
+    return [[pair for rounds in per_leaf if i < len(rounds) for pair in rounds[i]] for i in range(depth)]
+
+
+def _shuffled(members: Sequence[T], seed: int) -> list[T]:
+    order = list(members)
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def _covered(rounds: list[list[tuple[T, T]]], members: Sequence[T]) -> dict[T, set[T]]:
+    partners: dict[T, set[T]] = {m: set() for m in members}
+    for pairs in rounds:
+        for a, b in pairs:
+            partners[a].add(b)
+            partners[b].add(a)
+    return partners
+
+
+def sample_rounds(members: Sequence[T], k: int, seed: int = 0) -> list[list[tuple[T, T]]]:
+    """A bounded sample of all pairs for a large N: the first rounds of the circle method over a seeded
+    shuffle of ``members``, as many as give every member at least ``k`` distinct partners (k rounds for an
+    even count; k + 1 for an odd one, where each round rests one member). Distinct partners because the
+    circle method never repeats a pair; a shuffle because inventory order often follows racks and leaves."""
+    if k < 1:
+        raise ValueError(f"sample_rounds: k must be >= 1, got {k}")
+    all_rounds = circle_rounds(_shuffled(members, seed))
+    wanted = min(len(members) - 1, k)
+    chosen: list[list[tuple[T, T]]] = []
+    for pairs in all_rounds:
+        if all(len(p) >= wanted for p in _covered(chosen, members).values()):
+            break
+        chosen.append(pairs)
+    return chosen
+
+
+def topology_rounds(members: Sequence[T], leaf_of: Mapping[T, str], k: int, seed: int = 0,
+                    same_leaf: int = 1) -> list[list[tuple[T, T]]]:
+    """A bounded, topology-aware sample: ``same_leaf`` rounds of same-leaf pairs (leaf ports only), then
+    rounds of the seeded circle method that add cross-leaf pairs not yet played, until every member has
+    ``k`` distinct partners (or has played everyone). A fault that shows only cross-leaf points at the
+    spine path; one that shows same-leaf too points at the node's own link."""
+    groups = {leaf: _shuffled(group, seed + i) for i, (leaf, group) in enumerate(leaf_groups(members, leaf_of).items())}
+    rounds = leaf_rounds([m for group in groups.values() for m in group],
+                         {m: leaf for leaf, group in groups.items() for m in group})[:max(0, same_leaf)]
+    seen = {frozenset(p) for pairs in rounds for p in pairs}
+    wanted = min(len(members) - 1, k)
+    for pairs in circle_rounds(_shuffled(members, seed)):
+        if all(len(p) >= wanted for p in _covered(rounds, members).values()):
+            break
+        fresh = [p for p in pairs if frozenset(p) not in seen]
+        if fresh:
+            rounds.append(fresh)
+            seen.update(frozenset(p) for p in fresh)
     return rounds

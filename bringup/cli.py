@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES = (
     "bringup.lab.cli",
     "bringup.provision",
     "bringup.bench.cli",
+    "bringup.localize.cli",
     "bringup.triage.cli",
     "bringup.history.cli",
 )

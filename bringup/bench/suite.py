@@ -190,6 +190,8 @@ class BenchSession:
             if self.history is not None:
                 folded = self.history.amend(run, folded, mine)
             self._verdicts[run.id] = folded
+        from bringup.localize.suite import after_layer  # issue 12: re-test the slow pairs, blame (bench/blame.csv)
+        after_layer(self, store, runs, recorded, judged)
         if self._frames:
             store.write_table("results", pd.concat(self._frames, ignore_index=True))
         if self._judged:

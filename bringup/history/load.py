@@ -189,11 +189,13 @@ def load_history(reports_dir: Path, since: Any = None, last: int | None = None) 
         ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
         table = table.filter(pc.greater_equal(table["started"], pa.scalar(ts.value, pa.timestamp("ns", tz="UTC"))))
     if last is not None:
-        starts = pc.unique(table["started"]).to_numpy(zero_copy_only=False)
+        starts = sorted(set(pc.unique(table["started"].cast(pa.int64())).to_pylist()))
         if len(starts) > last:
-            cutoff = sorted(starts)[-last] if last > 0 else None
-            table = table.filter(pc.greater_equal(table["started"], pa.scalar(cutoff, pa.timestamp("ns", tz="UTC")))) \
-                if cutoff is not None else table.slice(0, 0)
+            if last <= 0:
+                table = table.slice(0, 0)
+            else:
+                cutoff = pa.scalar(starts[-last], pa.int64()).cast(pa.timestamp("ns", tz="UTC"))
+                table = table.filter(pc.greater_equal(table["started"], cutoff))
     frame = table.to_pandas()
     if frame.empty:
         return frame

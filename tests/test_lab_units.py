@@ -99,8 +99,8 @@ def test_unknown_fault_lists_the_valid_ones(capsys, monkeypatch):
     monkeypatch.setattr(state, "LOCK_FILE", state.Path("/tmp/bringup-lab-test.lock"))
     rc, out = _main(["lab", "inject", "meltdown", "node01"], capsys)
     assert rc == 1
-    assert "unknown fault 'meltdown'; valid faults: link-down, mtu, throttle, cable-swap, route, slurmd-stop, " \
-           "unreachable" in out.err
+    assert "unknown fault 'meltdown'; valid faults: link-down, mtu, throttle, leaf-throttle, leaf-mtu, flap, " \
+           "cable-swap, route, slow-node, slurmd-stop, unreachable" in out.err
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def _status(args: argparse.Namespace) -> int:
 def _inject(args: argparse.Namespace) -> int:
     from bringup.lab import faults
 
-    fault = faults.inject(args.fault, args.node, args.rail)
+    fault = faults.inject(args.fault, args.node, args.rail, percent=args.percent)
     print(f"bringup lab: injected {fault.label()}")
     return 0
 
@@ -104,6 +104,9 @@ def register(subparsers) -> None:
     p.add_argument("fault", help=", ".join(f"{k} ({v.help})" for k, v in faults.FAULTS.items()))
     p.add_argument("node")
     p.add_argument("rail", nargs="?", default=None, help="for rail faults (default: the first rail)")
+    p.add_argument("--percent", type=float, default=None,
+                   help=f"throttle / leaf-throttle: this many percent below the line rate "
+                        f"({faults.LINE_RATE_MBIT} Mbit/s) instead of {faults.THROTTLE_MBIT} Mbit/s")
     p.set_defaults(func=_guard(_inject))
 
     p = sub.add_parser("heal", help="undo injected faults (all, or one node's)")

@@ -8,17 +8,29 @@ the lab state, so healing restores exactly what was there, even when the playboo
 | link-down    | node rail  | the leaf's port of that cable is shut: the node sees NO-CARRIER       |
 | mtu          | node rail  | the node's end drops to MTU 1500 (the leaf stays 9216)                |
 | throttle     | node rail  | ``tc tbf`` rate limit on the node's rail netdev (egress)              |
+| leaf-throttle| node rail  | ``tc tbf`` on the leaf's port toward the node (the switch side only)  |
+| leaf-mtu     | node rail  | the leaf's port of that cable drops to MTU 1500 (the node keeps 9000) |
+| flap         | node rail  | the leaf's port goes down and up again and again (a background loop)  |
 | cable-swap   | node rail  | that rail's and the next rail's cables are crossed at the leaves      |
 | route        | node rail  | the rail's source-policy routing table is flushed                     |
+| slow-node    | node       | busy loops pinned, with the node's processes, to one CPU              |
 | slurmd-stop  | node       | slurmd on the node is killed                                          |
 | unreachable  | node       | sshd on the node is stopped                                           |
+
+``throttle`` and ``leaf-throttle`` take ``percent``: that much below the lab's line rate (:data:`LINE_RATE_MBIT`,
+the tbf every node rail carries from ``up``), e.g. 10 for a rail 10% slow; without it, :data:`THROTTLE_MBIT`.
+The two faults that run in the background (``flap``, ``slow-node``) record their process group in the fault;
+``heal`` (and ``down``) stop exactly that group.
 """
 
 from __future__ import annotations
 
 import json
-import time
+import os
 import shlex
+import signal
+import subprocess
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,8 +38,22 @@ from bringup.lab import addressing, machines, nodes, state, switches
 from bringup.lab.errors import LabError, run
 from bringup.lab.state import Fault, LabState
 
-THROTTLE_RATE = "50mbit"  # far below any rail's line rate, far above what the probes themselves send
+# The lab's "NIC line rate": every node rail's egress carries a tbf at this rate from `up` (a veth has no rate of
+# its own: unshaped, iperf3 read 4-17 Gb/s on the 2-core VM, as fast as the CPUs that were free). Measured on
+# that VM (benchmarks/lab_rail_variance.py): at 500 Mbit/s four rails at once read 0.490-0.495 Gb/s even with
+# three busy loops on the two cores; at 1 Gbit/s the same load gave 0.78-0.97, at 2 Gbit/s 1.74-1.93 for one
+# rail. So a rail 10% slow is outside the healthy spread only at 500.
+LINE_RATE_MBIT = 500
+THROTTLE_MBIT = 50  # the absolute throttle: a tenth of the line rate, far above what the L9 probes need
+# tbf needs a bucket of at least one MTU-sized frame (9000 on the rails) and enough for the rate at the
+# kernel's timer granularity; 256 KB holds 4 ms of 500 Mbit/s. latency: how long a packet may wait in it.
+TBF_BURST = "256kb"
+TBF_LATENCY = "20ms"
 FAULT_MTU = 1500
+FLAP_DOWN_S, FLAP_UP_S = 1, 2  # a down of 1 s in every 3: each 5 s iperf3 run meets at least one
+SLOW_CPU = 0  # the CPU the slow node's processes and its busy loops share
+SLOW_LOOPS = 2
+SLOW_NICE = -10  # the loops outweigh a node process ~9:1 each (CFS weights 9548 vs 1024, kernel/sched/core.c)
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,32 @@ def _rail_number(rail: str) -> int:
 
 def _in_node(lab: LabState, node: str, argv: list[str], **kw):
     return machines.exec_in(lab.holders[node], node, argv, **kw)
+
+
+def tbf_argv(dev: str, rate_mbit: float, netns: str | None = None) -> list[str]:
+    """``tc qdisc replace ... root tbf``: the lab's line rate, and both throttles."""
+    return ["tc", *(["-n", netns] if netns else []), "qdisc", "replace", "dev", dev, "root", "tbf",
+            "rate", f"{rate_mbit:g}mbit", "burst", TBF_BURST, "latency", TBF_LATENCY]
+
+
+def line_rate_argv(node: str, rail: str) -> list[str]:
+    """What ``up`` runs for every node rail (from the host, into the node's network namespace)."""
+    return tbf_argv(rail, LINE_RATE_MBIT, addressing.netns(node))
+
+
+def throttle_mbit(percent: float | None) -> float:
+    """The throttled rate: ``percent`` below the line rate, or the absolute throttle."""
+    if percent is None:
+        return THROTTLE_MBIT
+    if not 0 < percent < 100:
+        raise LabError(f"--percent {percent:g}: expected a number between 0 and 100 (how far below the line "
+                       f"rate of {LINE_RATE_MBIT} Mbit/s)")
+    return round(LINE_RATE_MBIT * (100 - percent) / 100, 3)
+
+
+def _leaf_port(lab: LabState, fault: Fault) -> tuple[str, str]:
+    """(leaf, port) of the node's end of this rail's cable: the switch side."""
+    return _leaf_of(lab, fault.node, fault.rail), addressing.switch_port(_index(fault.node))
 
 
 def _leaf_of(lab: LabState, node: str, rail: str) -> str:
@@ -89,12 +141,140 @@ def _mtu_heal(lab: LabState, fault: Fault) -> None:
 
 
 def _throttle_inject(lab: LabState, fault: Fault) -> None:
-    _in_node(lab, fault.node, ["tc", "qdisc", "replace", "dev", fault.rail, "root", "tbf", "rate", THROTTLE_RATE,
-                               "burst", "64kb", "latency", "50ms"])
+    _in_node(lab, fault.node, tbf_argv(fault.rail, throttle_mbit(fault.params.get("percent"))))
 
 
 def _throttle_heal(lab: LabState, fault: Fault) -> None:
-    _in_node(lab, fault.node, ["tc", "qdisc", "del", "dev", fault.rail, "root"], check=False)
+    """Back to the line rate (not to no qdisc: the rail's line rate is a tbf too)."""
+    _in_node(lab, fault.node, tbf_argv(fault.rail, LINE_RATE_MBIT))
+
+
+# ------------------------------------------------------------------ leaf side: throttle, MTU, flap
+
+
+def _leaf_throttle_inject(lab: LabState, fault: Fault) -> None:
+    """The switch port's egress toward the node: what the node receives on this rail is shaped, what it sends
+    is not (a leaf port's buffer or speed misconfigured, the node's own NIC fine)."""
+    leaf, port = _leaf_port(lab, fault)
+    run(tbf_argv(port, throttle_mbit(fault.params.get("percent")), addressing.netns(leaf)), what=f"{leaf} {port}")
+
+
+def _leaf_throttle_heal(lab: LabState, fault: Fault) -> None:
+    leaf, port = _leaf_port(lab, fault)
+    run(["tc", "-n", addressing.netns(leaf), "qdisc", "del", "dev", port, "root"], what=f"{leaf} {port}",
+        check=False)
+
+
+def _leaf_mtu_inject(lab: LabState, fault: Fault) -> None:
+    """The bridge port's MTU: a jumbo frame to or from the node is dropped at the switch (the bridge keeps the
+    9216 it was given, so only this port is wrong), and no ICMP says so: a black hole for large frames."""
+    leaf, port = _leaf_port(lab, fault)
+    info = json.loads(run(["ip", "-n", addressing.netns(leaf), "-j", "link", "show", port], what=leaf).stdout)[0]
+    fault.undo["mtu"] = info["mtu"]
+    run(["ip", "-n", addressing.netns(leaf), "link", "set", port, "mtu", str(FAULT_MTU)], what=f"{leaf} {port}")
+
+
+def _leaf_mtu_heal(lab: LabState, fault: Fault) -> None:
+    leaf, port = _leaf_port(lab, fault)
+    run(["ip", "-n", addressing.netns(leaf), "link", "set", port, "mtu", str(fault.undo["mtu"])],
+        what=f"{leaf} {port}")
+
+
+def flap_argv(netns: str, port: str, down_s: float = FLAP_DOWN_S, up_s: float = FLAP_UP_S) -> list[str]:
+    """A loop that takes the port down and up until it is killed; the names reach the script as positional
+    arguments, never inside its text."""
+    script = 'while :; do ip -n "$1" link set "$2" down; sleep "$3"; ip -n "$1" link set "$2" up; sleep "$4"; done'
+    return ["sh", "-c", script, "bringup-lab-flap", netns, port, f"{down_s:g}", f"{up_s:g}"]
+
+
+def _flap_inject(lab: LabState, fault: Fault) -> None:
+    leaf, port = _leaf_port(lab, fault)
+    _start_background(fault, flap_argv(addressing.netns(leaf), port))
+
+
+def _flap_heal(lab: LabState, fault: Fault) -> None:
+    _stop_background(fault)
+    _link(lab, fault, "up")
+
+
+# ------------------------------------------------------------------ slow node
+
+
+def slow_node_argv(holder: int, cpu: int = SLOW_CPU, loops: int = SLOW_LOOPS, nice: int = SLOW_NICE) -> list[str]:
+    """Busy loops inside the node's namespaces (its ``ps`` shows them), pinned to one CPU at a high priority."""
+    script = 'i=0; while [ "$i" -lt "$1" ]; do (while :; do :; done) & i=$((i + 1)); done; wait'
+    return [*machines.enter(holder), "taskset", "-c", str(cpu), "nice", "-n", str(nice),
+            "sh", "-c", script, "bringup-lab-slow", str(loops)]
+
+
+def _netns_pids(node: str) -> list[int]:
+    return [int(p) for p in run(["ip", "netns", "pids", addressing.netns(node)], what=node).stdout.split()]
+
+
+def _slow_inject(lab: LabState, fault: Fault) -> None:
+    """The node's own processes (sshd, slurmd: what starts its benchmarks) move onto the hog's CPU, so whatever
+    runs on the node competes with the loops, as on a node whose cores a runaway process holds."""
+    fault.undo["affinity"] = sorted(os.sched_getaffinity(lab.holders[fault.node]))
+    for pid in _netns_pids(fault.node):
+        run(["taskset", "-a", "-p", "-c", str(SLOW_CPU), str(pid)], what=fault.node, check=False)
+    _start_background(fault, slow_node_argv(lab.holders[fault.node]))
+
+
+def _slow_heal(lab: LabState, fault: Fault) -> None:
+    _stop_background(fault)
+    cpus = ",".join(str(c) for c in fault.undo["affinity"])
+    for pid in _netns_pids(fault.node):
+        run(["taskset", "-a", "-p", "-c", cpus, str(pid)], what=fault.node, check=False)
+
+
+# ------------------------------------------------------------------ background processes (flap, slow-node)
+
+
+def _start_time(pid: int) -> str | None:
+    """Field 22 of /proc/PID/stat: with the PID, names one process for good (a PID alone can be reused)."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _start_background(fault: Fault, argv: list[str]) -> None:
+    """Start ``argv`` in a session of its own (its process group is its PID) and record it in the fault."""
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    time.sleep(0.2)
+    if proc.poll() is not None:
+        raise LabError(f"{fault.node}: `{shlex.join(argv)}` exited {proc.returncode} at once")
+    fault.undo["pid"], fault.undo["started"] = proc.pid, _start_time(proc.pid)
+
+
+def _stop_background(fault: Fault) -> None:
+    """Kill the recorded process group, only if its leader is still the process we started."""
+    pid = fault.undo.get("pid")
+    if pid is None or _start_time(pid) != fault.undo.get("started"):
+        return  # already gone (a reboot of the host, `down`): nothing of ours to stop
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    for _ in range(50):
+        if _start_time(pid) is None:
+            return
+        try:
+            os.waitpid(pid, os.WNOHANG)  # our child when heal runs in the process that injected
+        except ChildProcessError:
+            pass
+        time.sleep(0.05)
+
+
+def stop_background(lab: LabState) -> list[str]:
+    """``down``: the background loops of the faults still injected (they live outside the lab's namespaces)."""
+    stopped = []
+    for fault in lab.faults:
+        if "pid" in fault.undo and _start_time(fault.undo["pid"]) == fault.undo.get("started"):
+            _stop_background(fault)
+            stopped.append(f"stopped the {fault.label()} loop (pid {fault.undo['pid']})")
+    return stopped
 
 
 # ------------------------------------------------------------------ cable-swap
@@ -192,9 +372,17 @@ FAULTS: dict[str, FaultKind] = {
     "link-down": FaultKind("leaf port of a rail shut", True, lambda l, f: _link(l, f, "down"),
                            lambda l, f: _link(l, f, "up")),
     "mtu": FaultKind(f"node end of a rail at MTU {FAULT_MTU}", True, _mtu_inject, _mtu_heal),
-    "throttle": FaultKind(f"tc tbf {THROTTLE_RATE} on a rail", True, _throttle_inject, _throttle_heal),
+    "throttle": FaultKind(f"tc tbf on the node's end of a rail ({THROTTLE_MBIT} Mbit/s, or --percent below "
+                          f"the line rate)", True, _throttle_inject, _throttle_heal),
+    "leaf-throttle": FaultKind("tc tbf on the leaf's port toward the node (--percent as throttle)", True,
+                               _leaf_throttle_inject, _leaf_throttle_heal),
+    "leaf-mtu": FaultKind(f"the leaf's port of a rail at MTU {FAULT_MTU}", True, _leaf_mtu_inject, _leaf_mtu_heal),
+    "flap": FaultKind(f"the leaf's port of a rail down {FLAP_DOWN_S} s in every {FLAP_DOWN_S + FLAP_UP_S}", True,
+                      _flap_inject, _flap_heal),
     "cable-swap": FaultKind("a rail's cable crossed with the next rail's", True, _cable_swap_inject, _cable_swap_heal),
     "route": FaultKind("a rail's source-policy route table flushed", True, _route_inject, _route_heal),
+    "slow-node": FaultKind(f"{SLOW_LOOPS} busy loops (nice {SLOW_NICE}) pinned with the node's processes to CPU "
+                           f"{SLOW_CPU}", False, _slow_inject, _slow_heal),
     "slurmd-stop": FaultKind("slurmd killed", False, lambda l, f: _stop_daemon(l, f, "slurmd"), _start_daemon),
     "unreachable": FaultKind("sshd stopped", False, _unreachable_inject, _unreachable_heal),
 }
@@ -217,9 +405,16 @@ def _rails_of(lab: LabState, fault: Fault) -> set[str]:
     return {fault.rail}
 
 
-def inject(kind: str, node: str, rail: str | None = None) -> Fault:
+PERCENT_FAULTS = ("throttle", "leaf-throttle")
+
+
+def inject(kind: str, node: str, rail: str | None = None, percent: float | None = None) -> Fault:
     if kind not in FAULTS:
         raise LabError(f"unknown fault {kind!r}; valid faults: {', '.join(FAULTS)}")
+    if percent is not None:
+        if kind not in PERCENT_FAULTS:
+            raise LabError(f"--percent applies to {' and '.join(PERCENT_FAULTS)}, not to {kind}")
+        throttle_mbit(percent)  # refuses a percentage out of range before anything is touched
     lab = _require_lab()
     if node not in lab.node_names:
         raise LabError(f"unknown node {node!r}; valid nodes: {', '.join(lab.node_names)}")
@@ -236,7 +431,7 @@ def inject(kind: str, node: str, rail: str | None = None) -> Fault:
     for active in lab.faults:
         if active.node == node and (active.fault == kind and not spec.per_rail or wanted & _rails_of(lab, active)):
             raise LabError(f"{active.label()} is already injected; `bringup lab heal {node}` first")
-    fault = Fault(kind, node, rail)
+    fault = Fault(kind, node, rail, params={} if percent is None else {"percent": percent})
     spec.inject(lab, fault)
     lab.faults.append(fault)
     lab.save()

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bringup.designs import get_design
-from bringup.lab import addressing, inventory_gen, machines, nodes, packages, state, switches
+from bringup.lab import addressing, faults, inventory_gen, machines, nodes, packages, state, switches
 from bringup.lab.errors import LabError, run
 from bringup.lab.state import STATE_DIR, LabState
 
@@ -95,6 +95,8 @@ def _build(lab: LabState) -> None:
             # and the rail's source route are the playbooks' (rail_network role), as on a real node.
             switches.cable(name, addressing.rail_netdev(r), addressing.leaf_name(r), addressing.switch_port(i))
             _node_ip(name, ["link", "set", addressing.rail_netdev(r), "up"])
+            # The rail's "NIC line rate" (faults.LINE_RATE_MBIT): a veth alone runs as fast as the free CPU.
+            run(faults.line_rate_argv(name, addressing.rail_netdev(r)), what=f"{name}: line rate")
 
     _parallel(lambda leaf: switches.start_lldpd(leaf, lab.holders[leaf]), leaf_names)
     for name in node_names:
@@ -119,10 +121,10 @@ def down(log=print) -> list[str]:
     except LabError as exc:
         log(f"bringup lab: {exc}")
     holders = dict(lab.holders) if lab else {}
+    notes: list[str] = faults.stop_background(lab) if lab else []  # a flap loop lives in the host's namespaces
     names = set(holders) | set(machines.leftover_netns())
     if STATE_DIR.joinpath("machines").is_dir():
         names |= {p.name for p in STATE_DIR.joinpath("machines").iterdir()}
-    notes: list[str] = []
     for name in sorted(names):
         notes += machines.destroy(name, holders.get(name))
     if switches.remove_host_uplink():

@@ -27,9 +27,11 @@ class Fault:
     node: str
     rail: str | None = None
     undo: dict = field(default_factory=dict)  # what heal needs to restore (saved routes, peer rail, ...)
+    params: dict = field(default_factory=dict)  # how it was asked for (a throttle's percent below line rate)
 
     def label(self) -> str:
-        return f"{self.fault} on {self.node}" + (f" {self.rail}" if self.rail else "")
+        percent = f" ({self.params['percent']:g}% below line rate)" if "percent" in self.params else ""
+        return f"{self.fault} on {self.node}" + (f" {self.rail}" if self.rail else "") + percent
 
 
 @dataclass

@@ -25,6 +25,12 @@ link then counts as downgraded when it runs below its LnkCap. Without root the c
 ``Capabilities: <access denied>`` and the fields stay ``None``. The block header may or may not carry the
 domain (``-D``) and ``-nn`` ids. Every block ends with a blank line, so output that stops inside a block is
 reported as truncated; empty output (no PCI functions at all, e.g. a microVM) is an empty result.
+
+Pasted captures (issue 13) often lose that last blank line: a block may also end with ``Kernel driver in use:``
+or ``Kernel modules:``, the lines lspci prints last in a block (pciutils ``ls-kernel.c``), so a capture
+whose last block ends there is whole, and one that stops anywhere else is still truncated. A paste whose
+indentation was lost (fields at column 0) reads the same: inside a block, a line that is not a
+``<slot> <description>`` header is a field.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ _EXPRESS = re.compile(r"Capabilities: \[[0-9a-f]+\] Express \(v\d\) (Endpoint|Le
                       r"Downstream Port|Root Complex Integrated Endpoint|PCI-Express to PCI/PCI-X Bridge)")
 _MRRS = re.compile(r"MaxPayload (\d+) bytes, MaxReadReq (\d+) bytes")
 _FLAG = re.compile(r"(\w+)([+-])")
+_LAST_LINES = ("Kernel driver in use:", "Kernel modules:")  # what lspci prints last in a block
 
 
 @dataclass(frozen=True)
@@ -116,17 +123,16 @@ def parse(text: str) -> dict[str, PciFunction]:
         if not raw.strip():
             current = None
             continue
-        if not raw[0].isspace():
-            match = _HEADER.match(raw.rstrip())
+        match = None if raw[0].isspace() else _HEADER.match(raw.rstrip())
+        if match or current is None:
             if not match or current is not None:
                 raise ParseError(f"line {number} is not the start of an `lspci -vvv` block: {raw.strip()!r}")
             current = PciFunction(normalise_slot(match["slot"]), match["desc"])
             functions[current.slot] = current
             continue
-        if current is None:
-            raise ParseError(f"line {number}: field outside any device block: {raw.strip()!r}")
         _field(current, raw.strip(), number, raw)
-    if not text.replace("\r", "").rstrip(" \t").endswith("\n\n"):
+    ends_block = all_lines[-1].strip().startswith(_LAST_LINES)
+    if not ends_block and not text.replace("\r", "").rstrip(" \t").endswith("\n\n"):
         raise ParseError(f"output ends inside the block of {current.slot if current else '?'} "
                          f"(truncated?): last line {all_lines[-1].strip()!r}")
     return functions

@@ -99,3 +99,42 @@ def test_numa_node_that_is_not_a_number_names_the_line():
     with pytest.raises(ParseError) as raised:
         lspci_vvv.parse(text.replace("NUMA node: 0", "NUMA node: ²0", 1))
     assert str(raised.value) == "line 7: NUMA node is not a number: 'NUMA node: ²0'"
+
+
+# ---- pasted captures (issue 13)
+
+def test_real_bluefield2_paste_without_the_final_blank_line():
+    # Prompt line above, Markdown fence below, no blank line after the block: as it was pasted.
+    functions = lspci_vvv.parse(fixture("lspci_vvv", "bluefield2_pasted_no_blank.txt"))
+    assert list(functions) == ["0000:01:00.0"]
+    nic = functions["0000:01:00.0"]
+    assert nic.description.startswith("Ethernet controller: Mellanox Technologies MT42822 BlueField-2")
+    assert (nic.port_type, nic.link_cap, nic.link_sta) == \
+        ("Endpoint", lspci_vvv.Link(16.0, 16, False), lspci_vvv.Link(16.0, 16, False))
+    assert (nic.max_payload, nic.max_read_req, nic.numa_node, nic.driver) == (512, 512, 0, "mlx5_core")
+    assert nic.acs_ctl == {"SrcValid": False, "TransBlk": False, "ReqRedir": False, "CmpltRedir": False,
+                           "UpstreamFwd": False, "EgressCtrl": False, "DirectTrans": False}
+
+
+def test_paste_with_its_indentation_lost_reads_the_same():
+    text = fixture("lspci_vvv", "bluefield2_pasted_no_blank.txt")
+    flat = "\n".join(line.lstrip() for line in text.split("\n"))
+    assert lspci_vvv.parse(flat) == lspci_vvv.parse(text)
+
+
+def test_multi_block_output_without_the_final_blank_line():
+    text = fixture("lspci_vvv", "hgx_h100_switch.txt")
+    assert lspci_vvv.parse(text.rstrip("\n") + "\n") == lspci_vvv.parse(text)
+
+
+def test_paste_cut_inside_a_block_without_blank_line_raises():
+    text = fixture("lspci_vvv", "bluefield2_pasted_no_blank.txt")
+    with pytest.raises(ParseError, match=r"output ends inside the block of 0000:01:00.0 \(truncated\?\): "
+                                         r"last line 'Capabilities: \[420 v1\] Data Link Feature <\?>'"):
+        lspci_vvv.parse(text[: text.index("\tKernel driver in use")])
+
+
+def test_paste_cut_inside_the_last_field_raises():
+    text = fixture("lspci_vvv", "bluefield2_pasted_no_blank.txt")
+    with pytest.raises(ParseError, match="output ends mid-line"):
+        lspci_vvv.parse(text[: text.index("mlx5_core\n```")] + "mlx5_co")

@@ -31,13 +31,13 @@ _Parse = TypeVar("_Parse", bound=Callable)
 _PROMPT = re.compile(
     r"^\s*(?:\([^()\s]+\)\s*)?"                                            # (venv)
     r"(?P<host>\[[^\]\s@]+@[^\]\s]+(?:\s[^\]]*)?\]"                          # [root@host ~]
-    r"|[\w.-]+@[\w.-]+(?::[^\s$#]*)?"                                       # user@host:~
+    r"|[\w.-]+@[\w.-]+(?:[:\s][^$#%>\n]*?)?"                               # user@host:~, fish's user@host ~ [1]
     r"|[\w.-]+ \[[^\]]*\]"                                                  # host [~]
     r"|(?:sh|bash)-[\d.]+)?"                                                  # sh-5.1
     r"\s?(?P<sign>[$#%>]) (?P<command>\S+)")
 # The next prompt, left at the end of a paste: a prompt with no command after it.
 _BARE_PROMPT = re.compile(
-    r"^\s*\$\s*$|^\s*(?:\[[^\]\s@]+@[^\]\s]+(?:\s[^\]]*)?\]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?|[\w.-]+ \[[^\]]*\])\s?[$#%>]\s*$")
+    r"^\s*\$\s*$|^\s*(?:\[[^\]\s@]+@[^\]\s]+(?:\s[^\]]*)?\]|[\w.-]+@[\w.-]+(?:[:\s][^$#%>\n]*?)?|[\w.-]+ \[[^\]]*\])\s?[$#%>]\s*$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)[\w-]*\s*$")  # a Markdown code fence around a capture in a ticket
 # A bare `# ` line is also how nccl-tests, nccl.conf and the MCA params file start their own output
 # (`# nThread 1 ...`, `# /etc/nccl.conf: ...`), so without a user@host before it, a `#`/`%`/`>` line is a

@@ -67,6 +67,7 @@ _MODULES = (
     "modinfo",
     "nccl_conf",
     "nccl_log",
+    "ncclras",
     "nccl_version",
     "nvidia_smi_nvlink",
     "nvidia_smi_topo",

@@ -46,6 +46,12 @@ def test_prompt_and_indentation_are_harmless():
     assert (out.rows[-1].nodelist, out.rows[-1].tmp_disk_mb, out.rows[-1].weight) == ("taos09", 6864803, 20)
 
 
+def test_planned_and_powering_flags():
+    text = fixture("sinfo", "default_draining_fail.txt").replace("  mix c[006", " mix- c[006").replace("   idle e[001", " idle# e[001", 1)
+    rows = sinfo.parse(text).rows
+    assert [(r.state, r.flags) for r in rows[5:7]] == [("mix", "-"), ("idle", "#")]
+
+
 def test_partition_without_nodes():
     row = sinfo.parse("PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\ndebug        up   infinite      0    n/a \n").rows[0]
     assert (row.nodes, row.state, row.nodelist) == (0, "n/a", "")

@@ -1,4 +1,4 @@
-"""The ``bringup`` command: parse, report, run, and the subcommands other modules register (lab, provision).
+"""The ``bringup`` command: parse, run, and the subcommands other modules register (lab, provision, report...).
 
 Each subcommand module exposes ``register(subparsers)`` which adds its parser and sets ``func``; the
 function returns the exit status. Adding a command means adding its module to ``SUBCOMMAND_MODULES``.
@@ -16,8 +16,9 @@ SUBCOMMAND_MODULES = (
     "bringup.lab.cli",
     "bringup.provision",
     "bringup.bench.cli",
-    "bringup.localize.cli",
+    "bringup.report.cli",
     "bringup.triage.cli",
+    "bringup.localize.cli",
     "bringup.history.cli",
 )
 
@@ -48,40 +49,6 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    """Rebuild junit.xml and print the layer x node table of a run directory (e.g. after a SIGKILL)."""
-    from bringup.report import junit, summary
-    from bringup.report.safe_text import safe_text
-    from bringup.rundir import RUNNING, read_results
-
-    run = Path(args.run_dir)
-    if not (run / "meta.json").exists():
-        print(f"bringup report: {run} is not a run directory (no meta.json)", file=sys.stderr)
-        return 2
-    try:
-        meta = json.loads((run / "meta.json").read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError) as exc:
-        print(f"bringup report: {run / 'meta.json'} unreadable ({exc}); rebuilding from results.jsonl", file=sys.stderr)
-        meta = {}
-    meta = meta if isinstance(meta, dict) else {}
-    records = list(read_results(run))
-    for line in summary.layer_node_table(records):
-        print(line)
-    # "running" in meta.json (or no end time, from before status existed): the controller never reached the end.
-    status = meta.get("status")
-    if status == RUNNING or (meta and status is None and not meta.get("ended")):
-        print(f"this run never finished (killed, or still running): {len(records)} finished checks recorded")
-    elif status:
-        print(safe_text(f"run {status}, exit status {meta.get('exit_status')}"))
-    try:
-        junit.write(records, run.name, run / "junit.xml")
-    except OSError as exc:  # disk still full, or a read-only copy of the run: the table above still stands
-        print(f"bringup report: cannot write {run / 'junit.xml'}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"junit: {run / 'junit.xml'} ({len(records)} checks)")
-    return 0
-
-
 def _cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     """``bringup run --inventory X [pytest args]``: the suites, as ``pytest suites/`` would run them."""
     import pytest
@@ -101,10 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("parsers", help="list the parsers")
     p.set_defaults(func=lambda a: print("\n".join(sorted(__import__("bringup.parsers").parsers.registry()))) or 0)
-
-    p = sub.add_parser("report", help="rebuild junit.xml and the summary table of a run directory")
-    p.add_argument("run_dir")
-    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("run", help="run the acceptance suites (extra arguments go to pytest)")
     p.set_defaults(func=None)

@@ -11,6 +11,9 @@ import pytest
 import xmlschema
 from xml.etree import ElementTree
 
+from junitparser import JUnitXml
+
+from bringup.report import junit
 from tests.scenario_tools import SCENARIOS, apply_fault, build_healthy, latest_run, load_fault, replay, run_suites
 
 SCHEMA = Path(__file__).parent / "schemas" / "junit.xsd"
@@ -66,7 +69,7 @@ def test_junit_is_schema_valid_with_one_testcase_per_check(healthy, tmp_path):
     xmlschema.XMLSchema(str(SCHEMA)).validate(str(xml))
     cases = ElementTree.parse(xml).getroot().findall("./testsuite/testcase")
     assert len(cases) == len(records)
-    props = {p.get("name"): p.get("value") for p in cases[0].findall("./properties/property")}
+    props = junit.case_properties(JUnitXml.fromfile(str(xml)))[cases[0].get("name")]
     assert props["layer"] == "1" and props["node"] == "node01" and "measured" in props and "expected" in props
 
 

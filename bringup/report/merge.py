@@ -1,0 +1,148 @@
+"""``bringup report --merge RUN... -o FILE``: one JUnit file from several runs or CI shards (junitparser).
+
+A CI job that splits the suites (``--layers 1-7`` on one runner, ``8-15`` on another, or node groups) or
+reruns a failed part ends with several junit.xml files; dashboards want one. Each input is a run directory
+(its junit.xml, or one rebuilt from results.jsonl when a killed run left none) or a JUnit file. The result
+has one testsuite per name (per layer for bringup's own files), testcases keyed by (classname, name):
+
+- a testcase found in more than one input keeps the **later** input's result (a rerun shard, or tonight's run
+  after last night's), with its own properties; how many were replaced is reported, never silent;
+- each testsuite names every run it drew from (``run_id`` properties) and is recounted from its testcases;
+- the output has the same shape as a run's junit.xml, so it validates against the same two schemas
+  (Jenkins' junit-10.xsd and the Ant JUnit.xsd GitLab's format follows).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from junitparser import JUnitXml, Properties, SystemErr, SystemOut, TestCase, TestSuite
+
+from bringup.report import junit
+from bringup.rundir import read_results
+
+
+class MergeError(Exception):
+    """One line naming the input and what was wrong with it."""
+
+
+@dataclass
+class _Suite:
+    name: str
+    timestamp: str | None = None
+    hostname: str | None = None
+    runs: list[str] = field(default_factory=list)
+    cases: dict[tuple[str, str], tuple[TestCase, dict[str, str]]] = field(default_factory=dict)
+
+
+@dataclass
+class Merged:
+    xml: JUnitXml
+    inputs: int
+    testcases: int
+    replaced: int
+
+
+def _read(source: Path) -> tuple[str, JUnitXml]:
+    if source.is_dir():
+        run_id = source.name
+        path = source / "junit.xml"
+        if not path.exists():
+            if not (source / "results.jsonl").exists():
+                raise MergeError(f"{source}: neither junit.xml nor results.jsonl (not a run directory)")
+            return run_id, junit.build(read_results(source), run_id)
+    elif source.is_file():
+        run_id, path = source.stem, source
+    else:
+        raise MergeError(f"{source}: no such run directory or JUnit file")
+    try:
+        xml = JUnitXml.fromfile(str(path))
+    except (ParseError, OSError, ValueError) as exc:
+        raise MergeError(f"{path}: not readable JUnit XML ({exc})") from None
+    if isinstance(xml, TestSuite):  # a file whose root is one <testsuite>
+        wrapper = JUnitXml()
+        wrapper.add_testsuite(xml)
+        xml = wrapper
+    for suite in xml:   # bringup's own files name their run: prefer that over the folder name
+        for prop in suite.properties():
+            if prop.name == "run_id" and prop.value:
+                return prop.value, xml
+    return run_id, xml
+
+
+def _normalized(case: TestCase, props: dict[str, str]) -> tuple[TestCase, dict[str, str]]:
+    """A copy of ``case`` in the shape both schemas accept, whatever wrote it: per-testcase ``<properties>``
+    (bringup's junit.xml before 0.1's schema fix, pytest's xunit1) become the suite's ``name::key``
+    properties; a failure or error without a type gets its tag as type; time and classname are set."""
+    elem = copy.deepcopy(case._elem)
+    props = dict(props)
+    for block in elem.findall("properties"):
+        for prop in block.findall("property"):
+            props.setdefault(prop.get("name") or "", prop.get("value") or "")
+        elem.remove(block)
+    for result in list(elem.findall("failure")) + list(elem.findall("error")):
+        if not result.get("type"):
+            result.set("type", result.tag)
+    elem.set("time", elem.get("time") or "0")
+    elem.set("classname", elem.get("classname") or "")
+    return TestCase.fromelem(elem), {k: v for k, v in props.items() if k}
+
+
+def merge(sources: list[Path]) -> Merged:
+    suites: dict[str, _Suite] = {}
+    replaced = 0
+    for source in sources:
+        run_id, xml = _read(Path(source))
+        for suite in xml:
+            name = suite.name or "unnamed"
+            into = suites.setdefault(name, _Suite(name))
+            into.timestamp = into.timestamp or suite.timestamp
+            into.hostname = into.hostname or suite.hostname
+            if run_id not in into.runs:
+                into.runs.append(run_id)
+            props = junit.case_properties([suite])
+            for case in suite:
+                key = (case.classname or "", case.name or "")
+                if key in into.cases:
+                    replaced += 1
+                    del into.cases[key]   # re-inserted below: the merged order follows the latest input
+                into.cases[key] = _normalized(case, props.get(case.name or "", {}))
+    xml = JUnitXml()
+    total = 0
+    for index, name in enumerate(sorted(suites)):
+        src = suites[name]
+        suite = TestSuite(name)
+        suite.timestamp = src.timestamp or time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        suite.hostname = src.hostname or "localhost"
+        suite._elem.set("package", "bringup")
+        suite._elem.set("id", str(index))
+        suite.append(Properties())
+        for run in src.runs:
+            suite.add_property("run_id", run)
+        for case, props in src.cases.values():
+            for key, value in props.items():
+                suite.add_property(f"{case.name}::{key}", value)
+        for case, _ in src.cases.values():
+            suite.add_testcase(case)
+        suite.append(SystemOut())
+        suite.append(SystemErr())
+        suite.update_statistics()
+        xml.add_testsuite(suite)
+        total += len(src.cases)
+    return Merged(xml, len(sources), total, replaced)
+
+
+def write(merged: Merged, path: Path) -> None:
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        merged.xml.write(str(tmp), pretty=True)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -26,6 +26,12 @@ NIC columns are always reported under their RDMA device name. Cells are tab-sepa
 columns may be separated by a double tab. Driver 580 underlines the header row with ANSI escapes even when
 stdout is not a terminal (``\t\x1b[4mGPU0\tCPU Affinity\tNUMA Affinity\tGPU NUMA ID\x1b[0m``, recorded on a
 single-GPU H100 VM: tests/fixtures/recorded_h100/nvidia-smi-topo.out); escapes are dropped before parsing.
+
+A capture copied from a terminal has its tabs expanded to spaces (8-column stops, so two cells may be only
+one space apart), and may have lost the header's leading indentation (issue 13). Cells never contain a space,
+so every row is split on runs of whitespace; the three header names that do (``CPU Affinity``, ``NUMA
+Affinity``, ``GPU NUMA ID``) are read as one cell each. The header is the first line whose first cell is
+``GPU0`` and whose second is not a matrix cell (the GPU0 row's second cell is ``X``).
 """
 
 from __future__ import annotations
@@ -41,6 +47,20 @@ _LEGEND_NIC = re.compile(r"^\s*(NIC\d+):\s*(\S+)\s*$")
 _CELL = re.compile(r"^(X|SYS|NODE|PHB|PXB|PIX|NV\d+|NVL\d*|SOC|CPU)$")
 _AFFINITY = ("CPU Affinity", "NUMA Affinity", "GPU NUMA ID")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # SGR escapes such as the header's underline
+_HEADER_NAMES = re.compile(r"CPU Affinity|NUMA Affinity|GPU NUMA ID")
+# The legend's last line when there is no NIC legend: whole, it cannot be a cut (a paste often loses the
+# final newline after it).
+_LAST_LEGEND_LINE = re.compile(r"NV#\s+= Connection traversing a bonded set of # NVLinks")
+
+
+def _cells(line: str) -> list[str]:
+    """A row's cells, tab-separated as printed or space-separated as pasted; header names keep their space."""
+    joined = _HEADER_NAMES.sub(lambda name: name[0].replace(" ", "\x00"), line)
+    return [cell.replace("\x00", " ") for cell in joined.split()]
+
+
+def _is_header(cells: list[str]) -> bool:
+    return len(cells) >= 2 and cells[0] == "GPU0" and not _CELL.match(cells[1])
 
 
 @dataclass(frozen=True)
@@ -61,16 +81,14 @@ class Topology:
         return [d for d in self.devices if re.fullmatch(r"GPU\d+", d)]
 
 
-@whole_lines
+@whole_lines(closing=_LAST_LEGEND_LINE)
 def parse(text: str) -> Topology:
     rows = [_ANSI.sub("", line) for line in lines(text)]
-    # The header's first cell is empty; the GPU0 row (also tab-separated, starting "GPU0") is not a header.
-    start = next((i for i, line in enumerate(rows)
-                  if "\t" in line and line.split("\t", 1)[0].strip() == "" and line.strip().startswith("GPU0")), None)
+    start = next((i for i, line in enumerate(rows) if _is_header(_cells(line))), None)
     if start is None:
-        raise ParseError("no matrix header (a line starting with a tab and GPU0)")
-    header = [cell.strip() for cell in rows[start].split("\t")][1:]
-    devices = [cell for cell in header if cell and cell not in _AFFINITY]
+        raise ParseError("no matrix header (a line whose cells start with GPU0 and a device name)")
+    header = _cells(rows[start])
+    devices = [cell for cell in header if cell not in _AFFINITY]
     extra = [cell for cell in header if cell in _AFFINITY]
     names = {}
     for line in rows[start + 1:]:
@@ -85,7 +103,7 @@ def parse(text: str) -> Topology:
             if seen:
                 break
             continue
-        cells = [cell.strip() for cell in line.split("\t")]
+        cells = _cells(line)
         row = cells[0]
         matrix = cells[1:1 + len(devices)]
         if row not in devices or len(matrix) != len(devices) or not all(_CELL.match(c) for c in matrix):

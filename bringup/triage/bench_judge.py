@@ -33,8 +33,13 @@ def _profiles(root: Path) -> list[tuple[str, pd.DataFrame]]:
 
 
 def findings(rows: pd.DataFrame, subject: str, root: Path = BASELINES) -> list[Finding]:
-    out = [Finding("fail", subject, f"{r.op} {format_size(int(r.size))} {r.metric}: {r.invalid_reason}")
-           for r in rows[~rows["valid"].astype(bool)].drop_duplicates(["size", "invalid_reason"]).itertuples()]
+    out = []
+    invalid = rows[~rows["valid"].astype(bool)]
+    for reason, group in invalid.groupby("invalid_reason", sort=False):  # one finding per cause, its sizes named
+        sizes = sorted(set(int(s) for s in group["size"]))
+        shown = ", ".join(format_size(s) for s in sizes[:4]) + (f" ... {format_size(sizes[-1])}" if len(sizes) > 4 else "")
+        out.append(Finding("fail", subject, f"{group['op'].iloc[0]} not a valid measurement at {len(sizes)} size(s) "
+                                            f"({shown}): {reason}"))
     rows = rows[rows["metric"].isin(PRIMARY) & rows["valid"].astype(bool)]
     for profile, baselines in _profiles(root):
         same = baselines[(baselines["benchmark"] == rows["benchmark"].iloc[0]) & (baselines["op"] == rows["op"].iloc[0])] \

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from bringup.parsers import ParseError, registry
+from bringup.parsers.common import lines
 from bringup.triage.model import Context, Finding
 
 
@@ -81,7 +82,10 @@ class Verdict:
 
 def triage_text(text: str, ctx: Context, rules: Rules) -> Verdict:
     source = ctx.source
-    claimed = [r for r in rules.rules if _detects(r, text)]
+    # Detectors see the text as captured and as the parsers normalise it (CRLF, `srun -l` / `mpirun --tag-output`
+    # prefixes); either claims it (`ip link`'s "4: eth0:" looks like an `srun -l` prefix, so not the second alone).
+    normalised = "\n".join(lines(text))
+    claimed = [r for r in rules.rules if _detects(r, text) or _detects(r, normalised)]
     if not claimed:
         return Verdict(source, error=f"{source}: no known tool recognises this output "
                                      f"(known: {', '.join(rules.tools)})")

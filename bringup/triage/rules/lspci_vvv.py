@@ -31,7 +31,7 @@ def findings(parsed: dict, ctx: Context) -> list[Finding]:
         sta, cap = fn.link_sta, fn.link_cap
         what = f"{sta.speed_gts}GT/s x{sta.width}"
         if sta.downgraded or (cap and (sta.width < cap.width or (sta.speed_gts or 0) < (cap.speed_gts or 0))):
-            out.append(Finding("fail", slot, f"link {what} below its LnkCap {cap.speed_gts}GT/s x{cap.width} "
+            out.append(Finding("fail", slot, f"link {what} below its LnkCap {cap.speed_gts}GT/s x{cap.width}"
                                              if cap else f"link {what} (downgraded)"))
         elif gen and sta.speed_gts != GEN_GTS.get(gen):
             out.append(Finding("fail", slot, f"link {what}, not Gen{gen} ({GEN_GTS.get(gen)}GT/s; policy pcie_link_gen)"))

@@ -11,8 +11,9 @@ from bringup.triage import bench_judge
 from bringup.triage.model import Context, Finding
 
 TOOL = "nccl-tests"
-_MARK = re.compile(r"^#\s+size\s+count\s+type\s+redop|^# nccl-tests version|^# Avg bus bandwidth\s*:|"
-                   r"^#\s+Using devices\s*$", re.M)
+# The header lines nccl-tests prints, after any `srun -l` (" 0: ", padded) or `mpirun --tag-output` prefix.
+_MARK = re.compile(r"^(?:\s*\d+: |\[\d+,\d+\]<stdout>:)?(?:#\s+size\s+count\s+type\s+redop|# nccl-tests version|"
+                   r"# Avg bus bandwidth\s*:|#\s+Using devices\s*$)", re.M)
 
 
 def detect(text: str) -> bool:

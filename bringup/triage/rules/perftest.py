@@ -25,8 +25,10 @@ def detect(text: str) -> bool:
 
 def findings(parsed: Report, ctx: Context) -> list[Finding]:
     op = _OPS.get(parsed.test, parsed.test)
-    base = {"case": ctx.source, "benchmark": "perftest", "op": op, "nodes": 2, "gpus_per_node": 0, "algo": "",
-            "buffer": "host", "subject": ctx.source, "valid": True, "invalid_reason": ""}
+    # --use_cuda lists the CUDA devices before the settings table; the catalogue keys that run as device memory.
+    cuda = any(key.startswith("CUDA device") for key in parsed.settings)
+    base = {"case": ctx.source, "benchmark": "perftest", "op": op, "nodes": 2, "gpus_per_node": int(cuda), "algo": "",
+            "buffer": "device" if cuda else "host", "subject": ctx.source, "valid": True, "invalid_reason": ""}
     records = [{**base, "size": r.size, "metric": "bandwidth",
                 "value": r.average if r.unit.lower().startswith("gb") else r.average * 8 / 1000, "unit": "Gb/s"}
                for r in parsed.bandwidth]

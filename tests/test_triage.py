@@ -113,7 +113,8 @@ def test_dmesg_every_class():
 
 def test_dmesg_xid_ignore_from_the_policy_context():
     ctx = Context(expect={"xid_ignore": [13], "aer_corrected_max": 0})
-    assert [f[2][:7] for f in _findings("dmesg", FIX / "dmesg/xid_ctime_peermem.txt", ctx=ctx)] == ["Xid 109", "nvidia-"]
+    found = _findings("dmesg", FIX / "dmesg/xid_ctime_peermem.txt", ctx=ctx)
+    assert [f[2][:7] for f in found] == ["Xid 109", "nvidia-"]
 
 
 def test_topology_nearest_nic():
@@ -134,7 +135,8 @@ def test_dcgmi_diag():
 
 def test_lspci_link_status_against_capability_and_policy():
     assert _findings("lspci-vvv", FIX / "lspci_vvv/hgx_h100_switch.txt") == [
-        ("info", "0000:18:00.0", "link 32.0GT/s x16 at LnkCap"), ("info", "0000:19:00.0", "link 32.0GT/s x16 at LnkCap")]
+        ("info", "0000:18:00.0", "link 32.0GT/s x16 at LnkCap"),
+        ("info", "0000:19:00.0", "link 32.0GT/s x16 at LnkCap")]
     assert _findings("lspci-vvv", FIX / "lspci_vvv/legacy_pciutils_3_5.txt") == [
         ("fail", "0000:3b:00.0", "link 8.0GT/s x8 below its LnkCap 16.0GT/s x16")]
 
@@ -221,7 +223,8 @@ def test_unknown_inventory_node_is_exit_2(capsys):
 def test_json_output():
     code, out, _ = _run("--json", str(FIX / "rdma_link/cx7.json"))
     assert code == 1
-    assert json.loads(out) == [{"file": str(FIX / "rdma_link/cx7.json"), "tool": "rdma-link", "error": None, "findings": [
+    assert json.loads(out) == [{"file": str(FIX / "rdma_link/cx7.json"), "tool": "rdma-link", "error": None,
+                                "findings": [
         {"severity": "info", "subject": "mlx5_0/1 (enp24s0np0)", "message": "ACTIVE / LINK_UP"},
         {"severity": "fail", "subject": "mlx5_1/1 (enp42s0np0)",
          "message": "state DOWN, physical_state DISABLED; expected ACTIVE / LINK_UP"}]}]

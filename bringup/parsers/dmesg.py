@@ -235,7 +235,8 @@ class _Events:
         if "PCIe Bus Error" in body:
             match = _AER.match(body)
             if not match:
-                raise ParseError(f"line {number}: a PCIe Bus Error line without device, severity and type: {self.raw!r}")
+                raise ParseError(f"line {number}: a PCIe Bus Error line without device, severity and type: "
+                                 f"{self.raw!r}")
             out.aer.append(AerError(match["bdf"].lower(), match["driver"], match["severity"].strip(),
                                     match["type"].strip(), match["agent"].strip(), stamp=stamp))
             return True
@@ -249,7 +250,8 @@ class _Events:
         if "available PCIe bandwidth, limited by" in body:
             match = _LIMITED.match(body)
             if not match:
-                raise ParseError(f"line {number}: a PCIe bandwidth line without device, link and capability: {self.raw!r}")
+                raise ParseError(f"line {number}: a PCIe bandwidth line without device, link and capability: "
+                                 f"{self.raw!r}")
             out.link_limited.append(LinkLimited(
                 match["bdf"].lower(), match["driver"], float(match["available"]), match["speed"], int(match["width"]),
                 match["at"].lower(), float(match["capable"]), match["cap_speed"], int(match["cap_width"]), stamp))

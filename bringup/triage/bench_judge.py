@@ -37,13 +37,16 @@ def findings(rows: pd.DataFrame, subject: str, root: Path = BASELINES) -> list[F
     invalid = rows[~rows["valid"].astype(bool)]
     for reason, group in invalid.groupby("invalid_reason", sort=False):  # one finding per cause, its sizes named
         sizes = sorted(set(int(s) for s in group["size"]))
-        shown = ", ".join(format_size(s) for s in sizes[:4]) + (f" ... {format_size(sizes[-1])}" if len(sizes) > 4 else "")
+        shown = ", ".join(format_size(s) for s in sizes[:4])
+        shown += f" ... {format_size(sizes[-1])}" if len(sizes) > 4 else ""
         out.append(Finding("fail", subject, f"{group['op'].iloc[0]} not a valid measurement at {len(sizes)} size(s) "
                                             f"({shown}): {reason}"))
     rows = rows[rows["metric"].isin(PRIMARY) & rows["valid"].astype(bool)]
     for profile, baselines in _profiles(root):
-        same = baselines[(baselines["benchmark"] == rows["benchmark"].iloc[0]) & (baselines["op"] == rows["op"].iloc[0])] \
-            if len(rows) else baselines.iloc[0:0]
+        same = baselines.iloc[0:0]
+        if len(rows):
+            same = baselines[(baselines["benchmark"] == rows["benchmark"].iloc[0])
+                             & (baselines["op"] == rows["op"].iloc[0])]
         own = (rows["algo"].iloc[0], rows["buffer"].iloc[0]) if len(rows) else ("", "")
         variants = [own] + sorted({(a, b) for a, b in zip(same["algo"], same["buffer"])} - {own})
         for algo, buffer in variants:

@@ -33,7 +33,8 @@ def test_no_iommu_lines_leaves_state_unknown():
 
 
 def test_cut_xid_line_raises():
-    with pytest.raises(ParseError, match=r"line 2: an Xid line without PCI id and Xid number: '\[ 9\.1\] NVRM: Xid \(PCI:0000:5e'"):
+    with pytest.raises(ParseError, match=r"line 2: an Xid line without PCI id and Xid number: "
+                                         r"'\[ 9\.1\] NVRM: Xid \(PCI:0000:5e'"):
         dmesg.parse("[    0.0] Linux version 5.15.0\n[ 9.1] NVRM: Xid (PCI:0000:5e")
 
 
@@ -43,9 +44,10 @@ def test_ctime_xids_with_meaning_and_peermem_error():
     out = dmesg.parse(fixture("dmesg", "xid_ctime_peermem.txt"))
     assert [(x.pci, x.xid, x.stamp) for x in out.xids] == [("0000:cb:00", 13, "[Fri Aug 30 11:43:09 2024]")] * 3 + [
         ("0000:cb:00", 109, "[Fri Aug 30 11:43:14 2024]")]
-    assert out.xids[3].detail == "pid=1797828, name=pt_main_thread, Ch 00000008, errorString CTX SWITCH TIMEOUT, Info 0x58005"
-    assert (out.xids[0].meaning, out.xids[0].cause) == ("Graphics Engine Exception (SM exception, usually the application)",
-                                                        "application")
+    assert out.xids[3].detail == ("pid=1797828, name=pt_main_thread, Ch 00000008, errorString CTX SWITCH TIMEOUT, "
+                                  "Info 0x58005")
+    assert (out.xids[0].meaning, out.xids[0].cause) == (
+        "Graphics Engine Exception (SM exception, usually the application)", "application")
     assert out.xids[3].meaning == "Context Switch Timeout Error"
     assert out.gdr_errors == [dmesg.GdrError("nvidia-peermem", "nv_get_p2p_free_callback:127 ERROR detected invalid "
                                                                "context, skipping further processing")]
@@ -111,7 +113,8 @@ def test_aer_uncorrected_fatal_with_relative_stamps():
 def test_aer_corrected_on_the_endpoint():
     out = dmesg.parse(fixture("dmesg", "aer_corrected_endpoint.txt"))
     assert out.aer == [
-        dmesg.AerError("0000:2d:00.0", "ath9k", "Corrected", "Physical Layer", "(Receiver ID)", "168c:0034", ("RxErr",)),
+        dmesg.AerError("0000:2d:00.0", "ath9k", "Corrected", "Physical Layer", "(Receiver ID)", "168c:0034",
+                       ("RxErr",)),
         dmesg.AerError("0000:2d:00.0", "ath9k", "Corrected", "Physical Layer", "(Receiver ID)", "168c:0034", ())]
     assert all(e.corrected for e in out.aer)
 
@@ -130,7 +133,8 @@ def test_pcie_bandwidth_limited_by_upstream_link():
 
 
 def test_full_pcie_bandwidth_line_is_not_an_event():
-    out = dmesg.parse("[   12.902710] mlx5_core 0000:18:00.0: 504.112 Gb/s available PCIe bandwidth (32.0 GT/s PCIe x16 link)\n")
+    out = dmesg.parse("[   12.902710] mlx5_core 0000:18:00.0: 504.112 Gb/s available PCIe bandwidth "
+                      "(32.0 GT/s PCIe x16 link)\n")
     assert out.link_limited == []
 
 

@@ -32,7 +32,8 @@ def findings(parsed: LinkSettings, ctx: Context) -> list[Finding]:
         out.append(Finding("fail", name, f"link at {parsed.speed_mbps}Mb/s, expected {expected} "
                                          "(bringup_hardware.nic_speed_mbps)"))
     else:
-        out.append(Finding("info", name, f"link at {parsed.speed_mbps}Mb/s as expected (bringup_hardware.nic_speed_mbps)"))
+        out.append(Finding("info", name, f"link at {parsed.speed_mbps}Mb/s as expected "
+                                         "(bringup_hardware.nic_speed_mbps)"))
     duplex = ctx.expect.get("duplex")
     if duplex and parsed.duplex and parsed.duplex != duplex:
         out.append(Finding("fail", name, f"Duplex: {parsed.duplex}, expected {duplex} (policy duplex)"))

@@ -37,7 +37,8 @@ def findings(parsed: dict, ctx: Context) -> list[Finding]:
         if name == "lo" or link.operstate == "DOWN":
             continue
         if expected is None:
-            out.append(Finding("info", name, f"MTU {link.mtu} (no expected MTU without --inventory: bringup_fabric.mtu)"))
+            out.append(Finding("info", name, f"MTU {link.mtu} (no expected MTU without --inventory: "
+                                             "bringup_fabric.mtu)"))
         elif link.mtu == DEFAULT_MTU:
             out.append(Finding("warn", name, f"MTU {link.mtu} (the Ethernet default), expected {expected} "
                                              "(bringup_fabric.mtu) on a rail; a management or frontend interface may "

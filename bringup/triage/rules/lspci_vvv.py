@@ -34,7 +34,8 @@ def findings(parsed: dict, ctx: Context) -> list[Finding]:
             out.append(Finding("fail", slot, f"link {what} below its LnkCap {cap.speed_gts}GT/s x{cap.width}"
                                              if cap else f"link {what} (downgraded)"))
         elif gen and sta.speed_gts != GEN_GTS.get(gen):
-            out.append(Finding("fail", slot, f"link {what}, not Gen{gen} ({GEN_GTS.get(gen)}GT/s; policy pcie_link_gen)"))
+            out.append(Finding("fail", slot, f"link {what}, not Gen{gen} ({GEN_GTS.get(gen)}GT/s; "
+                                             "policy pcie_link_gen)"))
         elif width and sta.width != width:
             out.append(Finding("fail", slot, f"link {what}, not x{width} (policy pcie_link_width)"))
         else:

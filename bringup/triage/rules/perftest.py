@@ -32,7 +32,8 @@ def findings(parsed: Report, ctx: Context) -> list[Finding]:
     records = [{**base, "size": r.size, "metric": "bandwidth",
                 "value": r.average if r.unit.lower().startswith("gb") else r.average * 8 / 1000, "unit": "Gb/s"}
                for r in parsed.bandwidth]
-    records += [{**base, "size": r.size, "metric": "latency", "value": r.t_typical, "unit": "us"} for r in parsed.latency]
+    records += [{**base, "size": r.size, "metric": "latency", "value": r.t_typical, "unit": "us"}
+                for r in parsed.latency]
     if not records:
         return [Finding("fail", op, "no result rows")]
     return bench_judge.findings(pd.DataFrame(records), f"{parsed.settings.get('Device', '')}:".lstrip(":") or f"{op}:")

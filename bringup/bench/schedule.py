@@ -19,7 +19,7 @@ member; the runner runs a round's groups at once and the rounds one after anothe
 from __future__ import annotations
 
 import random
-from typing import Hashable, Mapping, Sequence, TypeVar
+from typing import Hashable, Iterator, Mapping, Sequence, TypeVar
 
 T = TypeVar("T", bound=Hashable)
 
@@ -43,18 +43,21 @@ def ring(members: Sequence[T]) -> list[tuple[T, T]]:
 
 def circle_rounds(members: Sequence[T]) -> list[list[tuple[T, T]]]:
     """All pairs, as rounds of disjoint pairs: the circle method (fix one seat, rotate the others)."""
+    return list(_circle(members))
+
+
+def _circle(members: Sequence[T]) -> Iterator[list[tuple[T, T]]]:
+    """The circle method's rounds one at a time (a bounded sample takes the first few of N-1)."""
     seats: list[T | None] = list(members)
     if len(seats) < 2:
-        return []
+        return
     if len(seats) % 2:
         seats.append(None)  # the resting seat
     n = len(seats)
-    rounds = []
     for _ in range(n - 1):
         pairs = [(seats[i], seats[n - 1 - i]) for i in range(n // 2)]
-        rounds.append([(a, b) for a, b in pairs if a is not None and b is not None])
+        yield [(a, b) for a, b in pairs if a is not None and b is not None]
         seats = [seats[0], seats[-1], *seats[1:-1]]
-    return rounds
 
 
 def pack(groups: Sequence[Sequence[T]]) -> list[list[int]]:
@@ -134,7 +137,7 @@ def sample_rounds(members: Sequence[T], k: int, seed: int = 0) -> list[list[tupl
     circle method never repeats a pair; a shuffle because inventory order often follows racks and leaves."""
     if k < 1:
         raise ValueError(f"sample_rounds: k must be >= 1, got {k}")
-    all_rounds = circle_rounds(_shuffled(members, seed))
+    all_rounds = _circle(_shuffled(members, seed))
     wanted = min(len(members) - 1, k)
     chosen: list[list[tuple[T, T]]] = []
     for pairs in all_rounds:
@@ -155,7 +158,7 @@ def topology_rounds(members: Sequence[T], leaf_of: Mapping[T, str], k: int, seed
                          {m: leaf for leaf, group in groups.items() for m in group})[:max(0, same_leaf)]
     seen = {frozenset(p) for pairs in rounds for p in pairs}
     wanted = min(len(members) - 1, k)
-    for pairs in circle_rounds(_shuffled(members, seed)):
+    for pairs in _circle(_shuffled(members, seed)):
         if all(len(p) >= wanted for p in _covered(rounds, members).values()):
             break
         fresh = [p for p in pairs if frozenset(p) not in seen]

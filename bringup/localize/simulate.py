@@ -58,6 +58,7 @@ class Fleet:
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
+        self._index = {name: i for i, name in enumerate(self.nodes)}
 
     @classmethod
     def build(cls, n: int = 512, rails: int = 8, *, faults: int = 0, seed: int = 0, noise: float = 0.02,
@@ -78,7 +79,7 @@ class Fleet:
 
     def place(self, node: str, rail: str) -> tuple[str, str]:
         """(leaf, port) of a node's rail: leaf ``leaf<rail>-<group>``, port ``swp<index in the group>``."""
-        index = self.nodes.index(node)
+        index = self._index[node]
         return f"leaf{rail.removeprefix('rail')}-{index // self.nodes_per_leaf + 1}", \
             f"swp{index % self.nodes_per_leaf + 1}"
 

@@ -61,3 +61,13 @@ def test_slot_generation_below_policy():
     found = rule.findings(nvidia_smi_q.parse(text), Context(expect=POLICY))
     assert found == [Finding("fail", "GPU 00000000:19:00.0",
                              "the slot allows only Gen4, expected Gen5 (policy pcie_link_gen)")]
+
+
+def test_unreachable_gpu_above_the_report_fails():
+    text = DELLA.replace("==============NVSMI LOG==============\n",
+                         "Unable to determine the device handle for GPU0000:B3:00.0: Unknown Error\n"
+                         "==============NVSMI LOG==============\n")
+    found = rule.findings(nvidia_smi_q.parse(text), Context(expect=POLICY))
+    assert found[0] == Finding("fail", "GPU 0000:B3:00.0", "nvidia-smi cannot open it: Unknown Error (fallen off "
+                                                           "the bus? look for Xid 79 in dmesg)")
+    assert [f.severity for f in found] == ["fail", "info"]

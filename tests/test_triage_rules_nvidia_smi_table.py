@@ -57,3 +57,20 @@ def test_no_devices_fails():
     found = rule.findings(nvidia_smi_table.parse("No devices were found\n"), Context(hardware=HGX))
     assert found == [Finding("fail", "node", "nvidia-smi: No devices were found, expected 8 "
                                              "(inventory bringup_hardware.gpus)")]
+
+
+def test_gpu_nvml_cannot_open_fails():
+    text = fixture("nvidia_smi_table", "unreachable_unknown_error.txt")
+    assert rule.detect(text)
+    assert rule.findings(nvidia_smi_table.parse(text), Context(hardware={"gpus": 1})) == [
+        Finding("fail", "GPU 0000:0B:00.0", "nvidia-smi cannot open it: Unknown Error (fallen off the bus? look for "
+                                            "Xid 79 in dmesg)"),
+        Finding("fail", "node", "nvidia-smi lists 0 GPUs, expected 1 (inventory bringup_hardware.gpus)"),
+    ]
+
+
+def test_unreachable_line_in_a_q_report_is_left_to_the_q_rule():
+    q = fixture("nvidia_smi_q", "h100_drv545_della.txt").replace(
+        "jdh4@della-j11g1:~$ nvidia-smi -a\n",
+        "jdh4@della-j11g1:~$ nvidia-smi -a\nUnable to determine the device handle for GPU0000:B3:00.0: Unknown Error\n")
+    assert not rule.detect(q)

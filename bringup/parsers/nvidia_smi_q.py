@@ -34,7 +34,8 @@ the driver prints, so no generation counts an error twice); ``Pending`` under ``
 
 Capture noise before the ``NVSMI LOG`` banner (a shell prompt, a comment) is skipped. A cut capture fails:
 a last line without its newline, a section header with nothing under it at the end, or a last GPU section
-that lacks keys the first GPU section (same product) printed. ``Attached GPUs`` counts the GPUs in the
+that stops before the top-level key the first GPU section ends with. ``Unable to determine the device handle
+for GPU ...`` lines (a GPU NVML cannot open) go to ``unreachable``, and alone they are a whole report. ``Attached GPUs`` counts the GPUs in the
 system, not the sections: ``-i 0`` prints one section under ``Attached GPUs : 8``; the triage rule compares.
 """
 
@@ -45,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bringup.parsers.common import ParseError, lines, whole_lines
+from bringup.parsers.nvidia_smi_table import UNREACHABLE
 
 TOOL = "nvidia-smi-q"
 
@@ -107,6 +109,8 @@ class NvidiaSmiQ:
     cuda_version: str | None
     attached_gpus: int | None
     gpus: list[GpuReport]
+    unreachable: dict[str, str] = field(default_factory=dict)  # bus id -> reason, "Unable to determine the device
+    # handle for GPU 0000:09:00.0: Unknown Error" (printed instead of that GPU's section, or instead of the report)
 
 
 def uncorrectable(counters: dict[str, int | None]) -> int | None:
@@ -120,9 +124,12 @@ def uncorrectable(counters: dict[str, int | None]) -> int | None:
 @whole_lines
 def parse(text: str) -> NvidiaSmiQ:
     rows = lines(text)
+    unreachable = {m[1]: m[2].strip() for m in (UNREACHABLE.match(line.strip()) for line in rows) if m}
     try:
         start = next(i for i, line in enumerate(rows) if line.strip() == BANNER)
     except StopIteration:
+        if unreachable:
+            return NvidiaSmiQ(None, None, None, None, [], unreachable)
         raise ParseError(f"not `nvidia-smi -q` output: no {BANNER!r} line") from None
     header: dict[str, Any] = {}
     sections: list[tuple[str, int, dict[str, Any]]] = []  # (bus id, line number, tree)
@@ -130,6 +137,8 @@ def parse(text: str) -> NvidiaSmiQ:
     current = None
     for number, raw in enumerate(rows[start + 1:], start=start + 2):
         line = raw.rstrip()
+        if UNREACHABLE.match(line.strip()):
+            continue
         gpu = _GPU.match(line)
         if gpu:
             _close(current, block, header, sections)
@@ -149,6 +158,7 @@ def parse(text: str) -> NvidiaSmiQ:
         cuda_version=_text(header.get("CUDA Version")),
         attached_gpus=int(attached) if attached is not None else None,
         gpus=[_typed(bus, tree) for bus, _, tree in sections],
+        unreachable=unreachable,
     )
 
 
@@ -200,25 +210,17 @@ def _tree(block: list[tuple[int, str]], where: str) -> dict[str, Any]:
 
 
 def _check_last_section_whole(sections: list[tuple[str, int, dict[str, Any]]]) -> None:
-    """A cut inside the last GPU section leaves it shorter than the first: same product, fewer keys."""
-    if len(sections) < 2:
+    """Every GPU section ends with the same top-level key (``Processes``; ``Capabilities`` from R565; the last
+    requested section under ``-d``): a last section without it was cut. Only top-level keys are compared: the
+    keys under ``Processes`` or ``MIG Devices`` differ between GPUs of one report."""
+    if len(sections) < 2 or not sections[0][2]:
         return
-    first, last = sections[0][2], sections[-1][2]
-    if first.get("Product Name") != last.get("Product Name"):
-        return
-    missing = [p for p in _paths(first) if p not in set(_paths(last))]
-    if missing:
-        raise ParseError(f"GPU {sections[-1][0]} section lacks {' > '.join(missing[0])!r} that GPU {sections[0][0]} "
-                         f"prints ({len(missing)} keys missing: the capture was cut?)")
-
-
-def _paths(tree: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    out = []
-    for key, value in tree.items():
-        out.append(prefix + (key,))
-        if isinstance(value, dict):
-            out.extend(_paths(value, prefix + (key,)))
-    return out
+    final = next(reversed(sections[0][2]))
+    last = sections[-1][2]
+    if final not in last:
+        stop = f"stops after {next(reversed(last))!r}" if last else "is empty"
+        raise ParseError(f"GPU {sections[-1][0]} section {stop}, before {final!r} that GPU {sections[0][0]} "
+                         f"ends with (cut?)")
 
 
 def _get(tree: dict[str, Any], *path: str) -> Any:

@@ -18,7 +18,8 @@ its content, never by column offsets. Names the old layout truncated (``NVIDIA G
 
 ``ERR!`` in a cell (NVML could not read the value: the sign of a GPU in trouble) is kept: the cell's field
 is None and its name is listed in ``Gpu.errors``. ``No devices were found`` is a result (``no_devices``),
-not an error. Capture noise before the table (a prompt, the timestamp line nvidia-smi prints) is skipped; a
+not an error, and so is ``Unable to determine the device handle for GPU ...`` (``unreachable``), printed
+above the box for each GPU NVML cannot open, or alone when it can open none. Capture noise before the table (a prompt, the timestamp line nvidia-smi prints) is skipped; a
 table that stops without its closing ``+---+`` border, or a row cut mid-line, is a ParseError.
 """
 
@@ -35,6 +36,11 @@ _BORDER = re.compile(r"^\+[-=+]+\+$")
 _RULE = re.compile(r"^\|[-+]+[|+]$")  # the rule under the version line: |-----+-----+-----|
 _HEADER = re.compile(r"NVIDIA-SMI\s+(\S+)\s+Driver Version:\s+(\S+)\s+CUDA Version:\s+(\S+)")
 _NO_DEVICES = "No devices were found"
+# printed above the box (or alone) for each GPU NVML cannot open: "Unable to determine the device handle for GPU
+# 0000:0B:00.0: Unknown Error", "...GPU0000:07:00.0: Unknown Error", "...: GPU is lost.  Reboot the system to
+# recover this GPU" (NVIDIA/open-gpu-kernel-modules#387, pdbear/syno_nvidia_gpu_driver#22, marian-nmt/marian#251)
+UNREACHABLE = re.compile(r"^Unable to determine the device handle for GPU ?([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:"
+                         r"[0-9A-Fa-f]{2}\.[0-9A-Fa-f]): (.+)$")
 _ERR = "ERR!"
 _FIRST = re.compile(r"^(\d+)\s+(.+?)\s+(\S+)$")            # index, name, persistence (On/Off; TCC/WDDM on Windows)
 _BUS = re.compile(r"^([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-9A-Fa-f])\s+(\S+)$")
@@ -85,6 +91,7 @@ class Table:
     gpus: list[Gpu]
     processes: list[Process] | None = None  # None: no Processes table in the capture
     no_devices: bool | None = None
+    unreachable: dict[str, str] = field(default_factory=dict)  # bus id -> NVML's reason, for GPUs it cannot open
 
 
 @whole_lines
@@ -92,7 +99,10 @@ def parse(text: str) -> Table:
     rows = [(n, line.rstrip()) for n, line in enumerate(lines(text), start=1)]
     if any(line.strip() == _NO_DEVICES for _, line in rows):
         return Table(None, None, None, [], None, True)
+    unreachable = {m[1]: m[2].strip() for m in (UNREACHABLE.match(line.strip()) for _, line in rows) if m}
     tables = _tables(rows)
+    if not tables and unreachable:
+        return Table(None, None, None, [], None, None, unreachable)
     if not tables:
         raise ParseError("not the `nvidia-smi` table: no '| NVIDIA-SMI ... Driver Version: ...' box")
     main = tables[0]
@@ -105,7 +115,7 @@ def parse(text: str) -> Table:
         title = _cells(table[0][1])[0]
         if title.startswith("Processes:"):
             processes = _processes(table)
-    return Table(header[1], header[2], header[3], gpus, processes, None)
+    return Table(header[1], header[2], header[3], gpus, processes, None, unreachable)
 
 
 def _tables(rows: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:

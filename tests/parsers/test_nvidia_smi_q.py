@@ -111,8 +111,40 @@ def test_old_driver_ecc_blocks_and_pending_retirement():
 
 def test_last_gpu_section_cut_midway():
     cut = H100X8[:H100X8.index("    Temperature", H100X8.index("GPU 00000000:DB:00.0"))]
-    with pytest.raises(ParseError, match=r"GPU 00000000:DB:00.0 section lacks 'Temperature'.*cut"):
+    with pytest.raises(ParseError, match=r"GPU 00000000:DB:00.0 section stops after 'Remapped Rows', before "
+                                         r"'Capabilities' that GPU 00000000:18:00.0 ends with \(cut\?\)"):
         nvidia_smi_q.parse(cut)
+
+
+def test_sections_may_differ_below_the_top_level():
+    """GPU 0 runs a process, the others don't: its Processes block has children, theirs reads None."""
+    busy = H100X8.replace(
+        "    Processes                             : None\n",
+        "    Processes\n"
+        "        GPU instance ID                   : N/A\n"
+        "        Compute instance ID               : N/A\n"
+        "        Process ID                        : 4242\n"
+        "            Type                          : C\n"
+        "            Name                          : python\n"
+        "            Used GPU Memory               : 1024 MiB\n", 1)
+    report = nvidia_smi_q.parse(busy)
+    assert report.gpus[0].fields["Processes"]["Process ID"] == "4242"
+    assert report.gpus[0].fields["Processes"]["Process ID >"]["Name"] == "python"
+    assert report.gpus[7].fields["Processes"] == "None"
+
+
+def test_unreachable_gpu_alone():
+    """`nvidia-smi -a -i 0` on a GPU NVML cannot open prints one line (NVIDIA/nvidia-docker#1553)."""
+    report = nvidia_smi_q.parse(fixture("nvidia_smi_q", "unreachable_i0.txt"))
+    assert (report.gpus, report.unreachable, report.driver_version) == ([], {"0000:09:00.0": "Unknown Error"}, None)
+
+
+def test_unreachable_gpu_line_above_the_report():
+    text = DELLA.replace("==============NVSMI LOG==============\n",
+                         "Unable to determine the device handle for GPU0000:B3:00.0: Unknown Error\n"
+                         "==============NVSMI LOG==============\n")
+    report = nvidia_smi_q.parse(text)
+    assert (len(report.gpus), report.unreachable) == (1, {"0000:B3:00.0": "Unknown Error"})
 
 
 def test_cut_after_a_section_header():

@@ -70,6 +70,20 @@ def test_no_devices_were_found():
     assert (table.gpus, table.no_devices, table.driver_version) == ([], True, None)
 
 
+def test_unreachable_gpu_alone():
+    table = nvidia_smi_table.parse(fixture("nvidia_smi_table", "unreachable_unknown_error.txt"))
+    assert (table.gpus, table.driver_version, table.unreachable) == ([], None, {"0000:0B:00.0": "Unknown Error"})
+    lost = nvidia_smi_table.parse(fixture("nvidia_smi_table", "gpu_lost.txt"))
+    assert lost.unreachable == {"0000:03:00.0": "GPU is lost.  Reboot the system to recover this GPU"}
+
+
+def test_unreachable_gpu_above_the_table():
+    text = DELLA.replace("$ nvidia-smi\n", "$ nvidia-smi\nUnable to determine the device handle for GPU0000:07:00.0: "
+                                               "Unknown Error\n")
+    table = nvidia_smi_table.parse(text)
+    assert (len(table.gpus), table.unreachable) == (1, {"0000:07:00.0": "Unknown Error"})
+
+
 def test_table_without_its_closing_border():
     cut = H100X8[:H100X8.index("|                                         |                        |             Disabled |")]
     with pytest.raises(ParseError, match=r"table opened on line 4 ends without its closing '\+---\+' border"):

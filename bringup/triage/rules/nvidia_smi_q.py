@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bringup.parsers.nvidia_smi_q import BANNER, GpuReport, NvidiaSmiQ
 from bringup.triage.model import Context, Finding
+from bringup.triage.rules.nvidia_smi_table import unreachable
 
 TOOL = "nvidia-smi-q"
 
@@ -22,11 +23,12 @@ _HW_REASONS = ("HW Slowdown", "HW Thermal Slowdown", "HW Power Brake Slowdown")
 
 
 def detect(text: str) -> bool:
+    # the lone "Unable to determine the device handle" line is left to the nvidia-smi table rule
     return any(line.strip() == BANNER for line in text.splitlines())
 
 
 def findings(parsed: NvidiaSmiQ, ctx: Context) -> list[Finding]:
-    out: list[Finding] = []
+    out = unreachable(parsed.unreachable)
     declared = ctx.hardware.get("gpus")
     if declared and parsed.attached_gpus is not None and parsed.attached_gpus != int(declared):
         out.append(Finding("fail", "node", f"nvidia-smi reports {parsed.attached_gpus} attached GPUs, expected "

@@ -1,7 +1,8 @@
 """Triage of the default ``nvidia-smi`` table: what L1 (GPU count and model) and L11 (memory health,
 persistence) would say from the summary a ticket usually carries.
 
-``No devices were found`` fails the node; a GPU count other than ``bringup_hardware.gpus`` fails, as does a
+``No devices were found`` fails the node, and so does each GPU nvidia-smi cannot open (``Unable to determine the
+device handle``); a GPU count other than ``bringup_hardware.gpus`` fails, as does a
 model other than ``bringup_hardware.gpu_model`` (names the old layout truncated with ``...`` are compared by
 their kept prefix). Per GPU: an ``ERR!`` cell fails (NVML could not read the GPU: the table's sign of a GPU
 that fell off the bus, Xid 79), a non-zero ``Volatile Uncorr. ECC`` fails, persistence other than policy
@@ -19,12 +20,16 @@ TOOL = "nvidia-smi"
 
 _HEADER_LINE = re.compile(r"^\|\s*NVIDIA-SMI \S+\s+Driver Version: \S+", re.M)
 _NO_DEVICES_LINE = re.compile(r"^No devices were found\s*$", re.M)
+_Q_BANNER_LINE = re.compile(r"^=+NVSMI LOG=+\s*$", re.M)
+_UNREACHABLE_LINE = re.compile(r"^Unable to determine the device handle for GPU ?[0-9A-Fa-f]{4,8}:", re.M)
 # policy words (Enabled/Disabled) -> the table's Persistence-M cell
 _PERSISTENCE_CELL = {"Enabled": "On", "Disabled": "Off"}
 
 
 def detect(text: str) -> bool:
-    return bool(_HEADER_LINE.search(text) or _NO_DEVICES_LINE.search(text))
+    if _Q_BANNER_LINE.search(text):  # the `-q` report's own rule takes it, unreachable-GPU lines included
+        return False
+    return bool(_HEADER_LINE.search(text) or _NO_DEVICES_LINE.search(text) or _UNREACHABLE_LINE.search(text))
 
 
 def findings(parsed: Table, ctx: Context) -> list[Finding]:
@@ -32,13 +37,19 @@ def findings(parsed: Table, ctx: Context) -> list[Finding]:
     if parsed.no_devices:
         expected = f", expected {declared} (inventory bringup_hardware.gpus)" if declared else ""
         return [Finding("fail", "node", f"nvidia-smi: No devices were found{expected}")]
-    out: list[Finding] = []
+    out = unreachable(parsed.unreachable)
     if declared and len(parsed.gpus) != int(declared):
         out.append(Finding("fail", "node", f"nvidia-smi lists {len(parsed.gpus)} GPUs, expected {declared} "
                                            f"(inventory bringup_hardware.gpus)"))
     for gpu in parsed.gpus:
         out.extend(_gpu(gpu, ctx))
     return out
+
+
+def unreachable(gpus: dict[str, str]) -> list[Finding]:
+    """A GPU NVML cannot open: "Unknown Error" or "GPU is lost" is how Xid 79 (fallen off the bus) shows here."""
+    return [Finding("fail", f"GPU {bus}", f"nvidia-smi cannot open it: {reason} (fallen off the bus? look for "
+                                          f"Xid 79 in dmesg)") for bus, reason in gpus.items()]
 
 
 def _gpu(gpu: Gpu, ctx: Context) -> list[Finding]:

@@ -27,12 +27,13 @@ def require_whole_last_line(text: str) -> None:
 _Parse = TypeVar("_Parse", bound=Callable)
 
 # A shell prompt in front of a pasted command (issue 13): `$ cmd`, `# cmd`, `user@host:~$ cmd`,
-# `[root@host ~]# cmd`, `host [~]$ cmd`, `(venv) user@host:/x$ cmd`, `sh-5.1# cmd`.
+# `[root@host ~]# cmd`, `host [~]$ cmd`, `(venv) user@host:/x$ cmd`, `~# cmd`, `sh-5.1# cmd`.
 _PROMPT = re.compile(
     r"^\s*(?:\([^()\s]+\)\s*)?"                                            # (venv)
     r"(?P<host>\[[^\]\s@]+@[^\]\s]+(?:\s[^\]]*)?\]"                          # [root@host ~]
     r"|[\w.-]+@[\w.-]+(?:[:\s][^$#%>\n]*?)?"                               # user@host:~, fish's user@host ~ [1]
     r"|[\w.-]+ \[[^\]]*\]"                                                  # host [~]
+    r"|~[^\s$#%>]*"                                                          # ~# (the working directory only)
     r"|(?:sh|bash)-[\d.]+)?"                                                  # sh-5.1
     r"\s?(?P<sign>[$#%>]) (?P<command>\S+)")
 # The next prompt, left at the end of a paste: a prompt with no command after it.

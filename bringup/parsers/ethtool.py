@@ -13,6 +13,10 @@
 
 A link that is down prints ``Speed: Unknown!`` and ``Duplex: Unknown! (255)``; a veth prints
 ``Speed: 10000Mb/s``. ``Link detected`` is the last line ethtool prints, so its absence means truncation.
+
+Pasted captures (issue 13): the prompt line above the output and the next prompt below it are dropped
+(common.strip_capture), tabs turned into spaces or indentation lost read the same (whitespace inside a
+value is one space), and a paste that ends at ``Link detected: yes``/``no`` without its newline is whole.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 TOOL = "ethtool"
 
 _HEADER = re.compile(r"^Settings for (\S+):$")
+_LAST_LINE = re.compile(r"Link detected:\s+(?:yes|no)")  # whole, it cannot be a cut
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class LinkSettings:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-@whole_lines
+@whole_lines(closing=_LAST_LINE)
 def parse(text: str) -> LinkSettings:
     netdev = None
     fields: dict[str, str] = {}
@@ -51,6 +56,7 @@ def parse(text: str) -> LinkSettings:
                 raise ParseError(f"line {number} should be 'Settings for <if>:', got {line[:120]!r}")
             netdev = match[1]
             continue
+        line = " ".join(line.split())  # a tab inside a value (`None\t RS`) pasted as spaces reads the same
         key, sep, value = line.partition(":")
         if sep and key:
             last = key.strip()

@@ -12,6 +12,17 @@
 
 Returns ``{name: int}``. A veth prints only its queue counters; a driver without counters makes ethtool
 fail (rc 95 / "Operation not supported"), which the caller sees as a failed probe, not as an empty dict.
+
+``ethtool -S <if> --groups eth-mac rmon ...`` (ethtool 5.13+) prints the kernel's standard counters under
+``Standard stats for <if>:``, without indentation (tests/fixtures/ethtool_stats/ti_rmon_groups.txt)::
+
+    Standard stats for eth2:
+    rmon-etherStatsUndersizePkts: 0
+    rx-rmon-etherStatsPkts64Octets: 11
+
+Both headers are accepted, and counters whose indentation was lost in a paste read the same. A list cut
+between two counter lines cannot be told from a shorter list (ethtool prints no closing line); a line cut
+mid-number is a ParseError (common.whole_lines).
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ import re
 from bringup.parsers.common import ParseError, lines, whole_lines
 
 TOOL = "ethtool-S"
+_STANDARD = re.compile(r"^Standard stats for \S+:$")
 
 
 @whole_lines
@@ -31,7 +43,7 @@ def parse(text: str) -> dict[str, int]:
         line = raw.strip()
         if not line:
             continue
-        if line == "NIC statistics:":
+        if line == "NIC statistics:" or _STANDARD.match(line):
             header = True
             continue
         name, sep, value = line.rpartition(": ")
@@ -39,5 +51,5 @@ def parse(text: str) -> dict[str, int]:
             raise ParseError(f"line {number} is not an `ethtool -S` counter: {line[:120]!r}")
         counters[name.strip()] = int(value)
     if not header:
-        raise ParseError("no 'NIC statistics:' header")
+        raise ParseError("no 'NIC statistics:' or 'Standard stats for <if>:' header")
     return counters

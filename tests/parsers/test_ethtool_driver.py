@@ -21,3 +21,9 @@ def test_device_without_firmware():
 def test_truncated_output_is_an_error():
     with pytest.raises(ParseError, match="no 'firmware-version' line"):
         ethtool_driver.parse("driver: mlx5_core\nversion: 24.10-1.1.4\n")
+
+
+def test_ti_capture_pasted_with_its_prompt():
+    # Issue 13: `~# ethtool -i eth2` above the output, as pasted in TI's processor-sdk-doc.
+    info = ethtool_driver.parse((FIXTURES / "ti_prueth_prompt.txt").read_text())
+    assert (info.driver, info.version, info.firmware, info.psid, info.bus_info) == ("prueth", "", "", None, "pruss2-eth")

@@ -30,7 +30,9 @@ every NCCL process (``STATUS`` on port 28028). Example (NCCL 2.26.2, pasted in N
       2 ranks have launched up to operation 641
       Rank 12 -- GPU 4 managed by process 323032 on node 10.137.190.124
 
-The format is NCCL's ``src/ras/client_support.cc`` (``rasClientRunInit``, ``rasClientRunComms``): when the
+``rcclras`` prints the same report from RCCL's copy of that code (ROCm/rccl ``src/ras/client_support.cc``),
+whose first lines read ``RCCL version 2.22.3 compiled with ROCm ...`` and ``HIP runtime version N, amdgpu
+driver version M``; ``library`` says which. The format is NCCL's ``src/ras/client_support.cc`` (``rasClientRunInit``, ``rasClientRunComms``): when the
 processes disagree on their count per node or GPUs per process, the job summary prints a distribution and a
 ``(total)`` line of three columns instead of five, and may name outlier nodes. Under ``Errors`` come the
 ``INCOMPLETE`` (job processes that sent no data), ``DEAD`` (processes unreachable over the RAS network) and the
@@ -52,7 +54,8 @@ from bringup.parsers.common import ParseError, lines, whole_lines
 TOOL = "ncclras"
 
 _VERSION = re.compile(r"^(NCCL|RCCL) version (\S+) compiled with (.+)$")
-_RUNTIME = re.compile(r"^(\w+) runtime version (-?\d+), driver version (-?\d+)$")
+# NCCL: "CUDA runtime version 12060, driver version 12060"; RCCL: "HIP runtime version N, amdgpu driver version M"
+_RUNTIME = re.compile(r"^(\w+) runtime version (-?\d+), (?:\w+ )?driver version (-?\d+)$")
 _UNDERLINE = re.compile(r"^=+$")
 _COMMUNICATORS = re.compile(r"^Communicators\.\.\. \((\d+(?:\.\d+)?)s\)$")
 _TOTAL5 = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$")

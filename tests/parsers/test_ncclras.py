@@ -100,6 +100,17 @@ def test_source_forms_dead_error_timeout():
                                      ["Encountered 2 communication timeouts while gathering communicator data"])]
 
 
+def test_rcclras_header():
+    """rcclras: RCCL's copy of the client (ROCm/rccl src/ras/client_support.cc, rasClientRunInit) names itself and
+    the HIP runtime; the rest of the report is NCCL's. Header lines in that format, numbers this test's own."""
+    text = HEALTHY.replace("NCCL version 2.26.2 compiled with CUDA 12.4\nCUDA runtime version 12040, driver version 12040",
+                           "RCCL version 2.22.3 compiled with ROCm 6.4.0\n"
+                           "HIP runtime version 60443484, amdgpu driver version 60443484")
+    report = ncclras.parse(text)
+    assert (report.library, report.version, report.compiled_with) == ("RCCL", "2.22.3", "ROCm 6.4.0")
+    assert (report.runtime_version, report.driver_version, report.gpus) == (60443484, 60443484, 256)
+
+
 def test_no_communicator_data():
     text = HEALTHY.replace("Group     Comms     Nodes     Ranks     Ranks     Ranks    Status  Errors\n"
                            "    #  in group  per comm  per node  per comm  in group\n"

@@ -9,7 +9,9 @@ and a playbook's "package present" task then finds it installed. Two sources, so
   includes and roles around it) are evaluated with the lab's inventory variables, the role defaults and the
   facts a lab node has (no GPU, no ConnectX NIC). A role that adds a package needs no line here.
 
-Missing packages are installed with apt-get, and the command says which.
+Missing packages (dpkg's status file says which) are installed with apt-get, and the command says which. A
+node's package task that still reaches for the network is explained by :func:`no_network_hint` in
+``bringup provision``'s report.
 """
 
 from __future__ import annotations
@@ -209,37 +211,50 @@ def role_packages(design_slug: str, inventory: dict[str, Any], facts: dict[str, 
     return asked
 
 
-def _installed(package: str) -> bool:
-    """dpkg's view, not a command's presence: a role's package task asks dpkg (ansible's package_facts)."""
-    status = DPKG_STATUS
-    if not status.exists():
-        return False
-    return re.search(rf"^Package: {re.escape(package)}\n(?:[^\n]+\n)*?Status: install ok installed$",
-                     _dpkg_status(status), re.M) is not None
+def installed(status_text: str) -> set[str]:
+    """The packages dpkg's status file (``/var/lib/dpkg/status``: one stanza per package, blank-line separated)
+    says are installed. dpkg's view, not a command's presence: a role's package task asks dpkg (ansible's
+    package_facts), so a binary copied onto PATH by hand would not make its task report ``ok``."""
+    found = set()
+    for stanza in status_text.split("\n\n"):
+        name = re.search(r"^Package: (\S+)$", stanza, re.M)
+        if name and re.search(r"^Status: install ok installed$", stanza, re.M):
+            found.add(name.group(1))
+    return found
 
 
-_STATUS_CACHE: dict[str, tuple[float, str]] = {}
+_STATUS_CACHE: dict[str, tuple[float, set[str]]] = {}
 
 
-def _dpkg_status(path: Path) -> str:
+def _installed_now(path: Path) -> set[str]:
+    if not path.exists():
+        return set()  # no dpkg database: nothing counts as installed
     mtime = path.stat().st_mtime
     cached = _STATUS_CACHE.get(str(path))
     if cached is None or cached[0] != mtime:
-        _STATUS_CACHE[str(path)] = (mtime, path.read_text(errors="replace"))
+        _STATUS_CACHE[str(path)] = (mtime, installed(path.read_text(errors="replace")))
     return _STATUS_CACHE[str(path)][1]
 
 
-def missing(design: str | None = None, inventory: dict[str, Any] | None = None) -> list[str]:
-    path = os.pathsep.join([os.environ.get("PATH", ""), *SBIN])
-    needed = {pkg for cmd, pkg in LAB_TOOLS.items()
-              if not (os.path.exists(cmd) if cmd.startswith("/") else shutil.which(cmd, path=path))}
+def wanted(design: str | None = None, inventory: dict[str, Any] | None = None) -> list[str]:
+    """Every package the lab needs on the host, in a stable order: the lab's own tools, then what the design's
+    roles ask for (a package task whose condition cannot be decided is named on stderr and left out)."""
+    names = list(dict.fromkeys(LAB_TOOLS.values()))
     if design is not None:
         asked = role_packages(design, inventory or {})
         for line in asked.undecided:
             print(f"bringup lab: cannot tell whether a lab node needs this package task, not installing it: {line}",
                   file=sys.stderr)
-        needed |= {pkg for pkg in asked.packages if not _installed(pkg)}
-    return sorted(needed)
+        names += [p for p in asked.packages if p not in names]
+    return names
+
+
+def missing(design: str | None = None, inventory: dict[str, Any] | None = None,
+            status: Path | None = None) -> list[str]:
+    """What :func:`wanted` names and dpkg's status file (default :data:`DPKG_STATUS`) does not list as
+    installed, sorted."""
+    have = _installed_now(DPKG_STATUS if status is None else status)
+    return sorted(p for p in wanted(design, inventory) if p not in have)
 
 
 def ensure(install: bool = True, design: str | None = None, inventory: dict[str, Any] | None = None) -> list[str]:
@@ -257,3 +272,26 @@ def ensure(install: bool = True, design: str | None = None, inventory: dict[str,
     run(env_cmd + ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages],
         what="installing lab packages", timeout=900)
     return packages
+
+
+# A lab node's failed package task: apt on the node tried to download (no route to a mirror). apt's own words
+# for that (recorded: tests/fixtures/ansible_runner_events/lab_apt_no_network.jsonl). A package Debian does not
+# have ("No package matching ...": the node reads the host's package lists) is another failure, left as it is.
+_NO_NETWORK = re.compile(r"Unable to fetch some archives|Failed to fetch|Temporary failure resolving|"
+                         r"Could not resolve")
+
+
+def failed_packages(result: dict[str, Any]) -> list[str]:
+    """The packages a failed package task asked for, from its result's ``invocation.module_args.name``."""
+    names = ((result.get("invocation") or {}).get("module_args") or {}).get("name") or []
+    return [str(n) for n in ([names] if isinstance(names, str) else names)]
+
+
+def no_network_hint(result: dict[str, Any]) -> str | None:
+    """The line that says why a lab node's package task failed and what to do, or None when the failure is
+    something else. ``result`` is the task's result (ansible-runner's ``event_data.res``)."""
+    text = " ".join(str(result.get(key) or "") for key in ("msg", "stderr", "stdout"))
+    if not _NO_NETWORK.search(text):
+        return None
+    names = " ".join(failed_packages(result)) or "the task's packages"
+    return f"lab nodes have no network: install {names} on the host (bringup lab up does this)"

@@ -76,7 +76,8 @@ def provision(inventory: str, *, check: bool = False, diff: bool = False, limit:
     print(f"bringup provision: {cluster.design.id} {cluster.design.slug} on {len(cluster.nodes)} node(s) "
           f"from {source}{' (check mode)' if check else ''}; run directory {run.path}", file=out, flush=True)
 
-    progress = Progress(run.path / "provision" / "events.jsonl", out, show_diff=diff)
+    progress = Progress(run.path / "provision" / "events.jsonl", out, show_diff=diff,
+                        explain=_lab_hint if any(n.profile == "lab" for n in cluster.nodes) else None)
     envvars = {
         # Our own progress lines replace ansible's stdout on the terminal; runner keeps the full stdout.
         "ANSIBLE_RETRY_FILES_ENABLED": "False",
@@ -111,6 +112,13 @@ def provision(inventory: str, *, check: bool = False, diff: bool = False, limit:
     for line in format_recap(table):
         print(line, file=out)
     return Outcome(rc=runner.rc, status=runner.status, run_dir=run.path, recap=table)
+
+
+def _lab_hint(result: dict[str, Any]) -> str | None:
+    """A lab node has no network: a package task that tried to download says what to install on the host."""
+    from bringup.lab.packages import no_network_hint
+
+    return no_network_hint(result)
 
 
 def _command(args: argparse.Namespace) -> int:

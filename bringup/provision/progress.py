@@ -69,6 +69,7 @@ class Progress:
     out: TextIO
     verbose_skips: bool = False
     show_diff: bool = False
+    explain: Callable[[dict[str, Any]], str | None] | None = None  # a failed result -> what to do (the lab's)
     failures: list[Failure] = field(default_factory=list)
     _fh: Any = None
 
@@ -105,9 +106,11 @@ class Progress:
             outcome = "changed"
         if outcome == "skipped" and not self.verbose_skips:
             return True
+        hint = self.explain(result) if self.explain and outcome in ("FAILED", "FAILED item") else None
+        message = f"{hint}; {_message(result)}" if hint else _message(result)
         if kind in ("runner_on_failed", "runner_on_unreachable") and not data.get("ignore_errors"):
-            self.failures.append(Failure(host, label, _message(result), kind == "runner_on_unreachable"))
-        suffix = f": {_message(result)}" if outcome in ("FAILED", "UNREACHABLE") else ""
+            self.failures.append(Failure(host, label, message, kind == "runner_on_unreachable"))
+        suffix = f": {message}" if outcome in ("FAILED", "UNREACHABLE") else ""
         print(f"[{host}] {outcome:<11} {label}{suffix}", file=self.out, flush=True)
         if self.show_diff and outcome == "changed":
             for line in diff_lines(result):

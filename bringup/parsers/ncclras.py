@@ -1,5 +1,5 @@
-"""``ncclras`` (NCCL 2.24+) / ``rcclras`` status report: the text a RAS client gets from the RAS thread inside
-every NCCL process (``STATUS`` on port 28028). Example (NCCL 2.26.2, pasted in NVIDIA/nccl issue 1911)::
+"""``ncclras`` (NCCL 2.24+) / ``rcclras`` status report: the text a RAS client gets from the RAS thread inside every
+NCCL process (``STATUS`` on port 28028). Example (NCCL 2.26.2, pasted in NVIDIA/nccl issue 1911)::
 
     NCCL version 2.26.2 compiled with CUDA 12.6
     CUDA runtime version 12060, driver version 12060
@@ -30,18 +30,18 @@ every NCCL process (``STATUS`` on port 28028). Example (NCCL 2.26.2, pasted in N
       2 ranks have launched up to operation 641
       Rank 12 -- GPU 4 managed by process 323032 on node 10.137.190.124
 
-``rcclras`` prints the same report from RCCL's copy of that code (ROCm/rccl ``src/ras/client_support.cc``),
-whose first lines read ``RCCL version 2.22.3 compiled with ROCm ...`` and ``HIP runtime version N, amdgpu
-driver version M``; ``library`` says which. The format is NCCL's ``src/ras/client_support.cc`` (``rasClientRunInit``, ``rasClientRunComms``): when the
-processes disagree on their count per node or GPUs per process, the job summary prints a distribution and a
-``(total)`` line of three columns instead of five, and may name outlier nodes. Under ``Errors`` come the
-``INCOMPLETE`` (job processes that sent no data), ``DEAD`` (processes unreachable over the RAS network) and the
-per-communicator ``#group-index (hash) INCOMPLETE|ERROR`` blocks; under ``Warnings`` the ``TIMEOUT`` and
-``MISMATCH`` blocks. A block's detail lines keep their text; the rank and process lines are also read into
-``Issue.ranks`` / ``Issue.processes``.
+``rcclras`` prints the same report from RCCL's copy of that code (ROCm/rccl ``src/ras/client_support.cc``), whose
+first lines read ``RCCL version 2.22.3 compiled with ROCm ...`` and ``HIP runtime version N, amdgpu driver
+version M``; ``library`` says which. The format is NCCL's ``src/ras/client_support.cc`` (``rasClientRunInit``,
+``rasClientRunComms``): when the processes disagree on their count per node or GPUs per process, the job summary
+prints a distribution and a ``(total)`` line of three columns instead of five, and may name outlier nodes. Under
+``Errors`` come the ``INCOMPLETE`` (job processes that sent no data), ``DEAD`` (processes unreachable over the
+RAS network) and the per-communicator ``#group-index (hash) INCOMPLETE|ERROR`` blocks; under ``Warnings`` the
+``TIMEOUT`` and ``MISMATCH`` blocks. A block's detail lines keep their text; the rank and process lines are also
+read into ``Issue.ranks`` / ``Issue.processes``.
 
-Noise before the ``NCCL version`` line is skipped. The report is sent in pieces as the RAS collective answers,
-so a capture cut before its ``Warnings`` heading (the last one NCCL prints) is a ParseError.
+Noise before the ``NCCL version`` line is skipped. The report is sent in pieces as the RAS collective answers, so
+a capture cut before its ``Warnings`` heading (the last one NCCL prints) is a ParseError.
 """
 
 from __future__ import annotations
@@ -153,7 +153,8 @@ def parse(text: str) -> RasReport:
                 communicators, title = match, "Communicators"
             expected = _SECTIONS[len(titles)] if len(titles) < len(_SECTIONS) else None
             if title != expected:
-                raise ParseError(f"`ncclras` line {i + 1}: section {title!r} where {expected or 'nothing'!r} should come")
+                raise ParseError(f"`ncclras` line {i + 1}: section {title!r} where {expected or 'nothing'!r} "
+                                 f"should come")
             titles.append(title)
             body = sections[title] = []
             i += 1

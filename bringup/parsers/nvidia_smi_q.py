@@ -1,5 +1,5 @@
-"""``nvidia-smi -q`` (alias ``-a``) text report, whole or narrowed with ``-d ECC``, ``-d PAGE_RETIREMENT``,
-``-d ROW_REMAPPER``... Example (driver 565, one of eight H100 sections)::
+"""``nvidia-smi -q`` (alias ``-a``) text report, whole or narrowed with ``-d ECC``, ``-d PAGE_RETIREMENT``, ``-d
+ROW_REMAPPER``... Example (driver 565, one of eight H100 sections)::
 
     ==============NVSMI LOG==============
 
@@ -19,24 +19,26 @@
             HW Slowdown                       : Not Active
                 HW Thermal Slowdown           : Not Active
 
-The report is a tree drawn by indentation (4 spaces a level): ``key : value`` lines and section headers
-(a key alone). A ``key : value`` line may own children too (``HW Slowdown`` above): they go to a section named
-``HW Slowdown >`` next to it, so the value stays a string whether or not a capture shows the children. A key repeated under one parent (one ``Process ID`` block per process) gets `` [2]``,
-`` [3]``... appended. Every GPU's whole tree is in ``GpuReport.fields``; the typed fields are the ones the
-checks read, each None where that driver prints no such line.
+The report is a tree drawn by indentation (4 spaces a level): ``key : value`` lines and section headers (a key
+alone). A ``key : value`` line may own children too (``HW Slowdown`` above): they go to a section named ``HW
+Slowdown >`` next to it, so the value stays a string whether or not a capture shows the children. A key repeated
+under one parent (one ``Process ID`` block per process) gets `` [2]``, `` [3]``... appended. Every GPU's whole
+tree is in ``GpuReport.fields``; the typed fields are the ones the checks read, each None where that driver
+prints no such line.
 
-Driver generations renamed things, all read here: ``Clocks Throttle Reasons`` (up to R530) became ``Clocks
-Event Reasons``; ``Power Readings`` became ``GPU Power Readings``; the ECC counters went from
-``Single Bit``/``Double Bit`` blocks (their ``Total``) to ``SRAM``/``DRAM`` ``Correctable``/``Uncorrectable``,
-and R550+ split ``SRAM Uncorrectable`` into ``Parity`` and ``SEC-DED`` (``GpuReport.uncorrectable`` sums what
-the driver prints, so no generation counts an error twice); ``Pending`` under ``Retired Pages`` became
-``Pending Page Blacklist``.
+Driver generations renamed things, all read here: ``Clocks Throttle Reasons`` (up to R530) became ``Clocks Event
+Reasons``; ``Power Readings`` became ``GPU Power Readings``; the ECC counters went from ``Single Bit``/``Double
+Bit`` blocks (their ``Total``) to ``SRAM``/``DRAM`` ``Correctable``/``Uncorrectable``, and R550+ split ``SRAM
+Uncorrectable`` into ``Parity`` and ``SEC-DED`` (``GpuReport.volatile_uncorrectable`` sums what the driver
+prints, so no generation counts an error twice); ``Pending`` under ``Retired Pages`` became ``Pending Page
+Blacklist``.
 
-Capture noise before the ``NVSMI LOG`` banner (a shell prompt, a comment) is skipped. A cut capture fails:
-a last line without its newline, a section header with nothing under it at the end, or a last GPU section
-that stops before the top-level key the first GPU section ends with. ``Unable to determine the device handle
-for GPU ...`` lines (a GPU NVML cannot open) go to ``unreachable``, and alone they are a whole report. ``Attached GPUs`` counts the GPUs in the
-system, not the sections: ``-i 0`` prints one section under ``Attached GPUs : 8``; the triage rule compares.
+Capture noise before the ``NVSMI LOG`` banner (a shell prompt, a comment) is skipped. A cut capture fails: a last
+line without its newline, a section header with nothing under it at the end, or a last GPU section that stops
+before the top-level key the first GPU section ends with. ``Unable to determine the device handle for GPU ...``
+lines (a GPU NVML cannot open) go to ``unreachable``, and alone they are a whole report. ``Attached GPUs`` counts
+the GPUs in the system, not the sections: ``-i 0`` prints one section under ``Attached GPUs : 8``; the triage
+rule compares.
 """
 
 from __future__ import annotations

@@ -12,15 +12,16 @@
     |                                         |                        |             Disabled |
     +-----------------------------------------+------------------------+----------------------+
 
-Column widths changed across drivers (R530 widened the first column, R550 the second; R440 has no ``MIG M.``
-row and a Processes table without GI/CI), so a row is read cell by cell between the ``|`` and each cell by
-its content, never by column offsets. Names the old layout truncated (``NVIDIA GeForce ...``) stay truncated.
+Column widths changed across drivers (R530 widened the first column, R550 the second; R440 has no ``MIG M.`` row
+and a Processes table without GI/CI), so a row is read cell by cell between the ``|`` and each cell by its
+content, never by column offsets. Names the old layout truncated (``NVIDIA GeForce ...``) stay truncated.
 
-``ERR!`` in a cell (NVML could not read the value: the sign of a GPU in trouble) is kept: the cell's field
-is None and its name is listed in ``Gpu.errors``. ``No devices were found`` is a result (``no_devices``),
-not an error, and so is ``Unable to determine the device handle for GPU ...`` (``unreachable``), printed
-above the box for each GPU NVML cannot open, or alone when it can open none. Capture noise before the table (a prompt, the timestamp line nvidia-smi prints) is skipped; a
-table that stops without its closing ``+---+`` border, or a row cut mid-line, is a ParseError.
+``ERR!`` in a cell (NVML could not read the value: the sign of a GPU in trouble) is kept: the cell's field is
+None and its name is listed in ``Gpu.errors``. ``No devices were found`` is a result (``no_devices``), not an
+error, and so is ``Unable to determine the device handle for GPU ...`` (``unreachable``), printed above the box
+for each GPU NVML cannot open, or alone when it can open none. Capture noise before the table (a prompt, the
+timestamp line nvidia-smi prints) is skipped; a table that stops without its closing ``+---+`` border, or a row
+cut mid-line, is a ParseError.
 """
 
 from __future__ import annotations

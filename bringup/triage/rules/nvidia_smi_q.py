@@ -64,7 +64,8 @@ def _gpu(gpu: GpuReport, ctx: Context) -> list[Finding]:
         problems.append(("warn", "SW Thermal Slowdown active"))
     gen, width = ctx.expect.get("pcie_link_gen"), ctx.expect.get("pcie_link_width")
     if gen and gpu.pcie_gen_max is not None and gpu.pcie_gen_max < int(gen):
-        problems.append(("fail", f"the slot allows only Gen{gpu.pcie_gen_max}, expected Gen{gen} (policy pcie_link_gen)"))
+        problems.append(("fail", f"the slot allows only Gen{gpu.pcie_gen_max}, expected Gen{gen} "
+                                 f"(policy pcie_link_gen)"))
     if width and gpu.link_width_current is not None and gpu.link_width_current != int(width):
         problems.append(("fail", f"PCIe link runs x{gpu.link_width_current}, expected x{width} "
                                  f"(policy pcie_link_width)"))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bringup.report import html, prom
+from bringup.report import html, overview, prom
 from bringup.report.runview import load
 
 
 def write_all(run: Path) -> list[Path]:
     view = load(Path(run))
-    return [html.write(view.path, view), prom.write(view.path, view)]
+    checks = overview.build(view.records)   # counted once for both
+    return [html.write(view.path, view, checks=checks), prom.write(view.path, view, checks)]

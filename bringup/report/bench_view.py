@@ -69,6 +69,14 @@ def _history_loader() -> Callable[[Path], pd.DataFrame] | None:
     return load_history
 
 
+def _has_earlier_runs(run: Path) -> bool:
+    """Another run directory beside this one: without one there is no trend, and no history to load."""
+    try:
+        return any(p != run and p.name != "latest" and (p / "meta.json").exists() for p in run.parent.iterdir())
+    except OSError:
+        return False
+
+
 def _epoch(started: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(started):
         return started.astype(float)
@@ -79,7 +87,7 @@ def _epoch(started: pd.Series) -> pd.Series:
 def trends(view: RunView, history: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     if history is None:
         loader = _history_loader()
-        if loader is None:
+        if loader is None or not _has_earlier_runs(view.path):
             return []
         try:
             history = loader(view.path.parent)

@@ -62,8 +62,8 @@ def _cell_renderer(cells: dict[tuple[int, str], overview.Cell]):
     return cell
 
 
-def render(view: RunView, history=None) -> str:
-    ov = overview.build(view.records)
+def render(view: RunView, history=None, checks: overview.Overview | None = None) -> str:
+    ov = checks or overview.build(view.records)
     nodes = [safe_text(n) for n in ov.nodes]
     nodes_as_rows = len(nodes) > WIDE
     step = BLOCK if nodes_as_rows else WIDE
@@ -97,10 +97,10 @@ def render(view: RunView, history=None) -> str:
         trends=[(t, Markup(s)) for t, s in trends])
 
 
-def write(run: Path, view: RunView | None = None, history=None) -> Path:
+def write(run: Path, view: RunView | None = None, history=None, checks: overview.Overview | None = None) -> Path:
     """Render and replace ``run/summary.html`` atomically; an OSError (disk full) leaves the old one."""
     run = Path(run)
-    page = render(view or load(run), history)
+    page = render(view or load(run), history, checks)
     target, tmp = run / "summary.html", run / ".summary.html.tmp"
     try:
         tmp.write_text(page, encoding="utf-8")

@@ -17,9 +17,9 @@ size of ``results.csv``: a 512-node run has hundreds of thousands of those, too 
 
 from __future__ import annotations
 
+import functools
 import math
 import os
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -32,9 +32,13 @@ from bringup.report.safe_text import safe_text
 BENCH_LABELS = ("benchmark", "op", "size", "metric", "nodes", "rail", "unit", "case")
 
 
-def escape_label(value: object) -> str:
-    text = safe_text(value)  # control characters as \xNN: a textfile line must stay one line
+@functools.lru_cache(maxsize=65536)  # node names and layer slugs repeat thousands of times in a large run
+def _escape_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def escape_label(value: object) -> str:
+    return _escape_text(safe_text(value))  # control characters as \xNN: a textfile line must stay one line
 
 
 def _escape_help(text: str) -> str:
@@ -72,7 +76,7 @@ def _bench_labels(row: dict) -> dict[str, object]:
             "unit": row.get("unit", ""), "case": row.get("case", "")}
 
 
-def render(view: RunView) -> str:
+def render(view: RunView, checks: overview.Overview | None = None) -> str:
     out = _Families()
     meta = view.meta
     out.family("bringup_run_info", "The run this file describes (value always 1).",
@@ -83,31 +87,31 @@ def render(view: RunView) -> str:
                                  ("bringup_run_exit_status", "exit_status", "pytest's exit status of the run.")):
         if isinstance(meta.get(key), (int, float)) and not isinstance(meta.get(key), bool):
             out.family(name, help_text, [({}, float(meta[key]))])
-    counts: Counter = Counter()
-    for record in view.records:
-        counts[(overview.layer_of(record), str(record.get("node") or ""), overview.outcome_of(record))] += 1
+    checks = checks or overview.build(view.records)
     samples = []
-    for (layer, node, outcome), n in sorted(counts.items()):
+    for (layer, node), cell in sorted(checks.cells.items()):
         slug = LAYER_BY_NUMBER[layer].slug if layer in LAYER_BY_NUMBER else "other"
-        samples.append(({"layer": layer, "layer_name": slug, "node": node, "outcome": outcome}, n))
+        for outcome, n in sorted(cell.counts.items()):
+            samples.append(({"layer": layer, "layer_name": slug, "node": "" if node == "-" else node,
+                             "outcome": outcome}, n))
     out.family("bringup_checks", "Checks per layer, node and outcome "
                "(passed, failed, error, blocked by a lower layer, skipped).", samples)
     verdicts = view.verdicts
     if verdicts is not None and not verdicts.empty:
-        rows = verdicts.to_dict("records")
+        rows = [(_bench_labels(r), r) for r in verdicts.to_dict("records")]
         out.family("bringup_benchmark_value", "A judged benchmark figure, in the unit of its unit label.",
-                   [(_bench_labels(r), float(r["value"])) for r in rows if not pd.isna(r.get("value"))])
+                   [(labels, float(r["value"])) for labels, r in rows if not pd.isna(r.get("value"))])
         out.family("bringup_benchmark_reference", "The baseline the figure was judged against (baselines/).",
-                   [(_bench_labels(r), float(r["reference"])) for r in rows if not pd.isna(r.get("reference"))])
+                   [(labels, float(r["reference"])) for labels, r in rows if not pd.isna(r.get("reference"))])
         out.family("bringup_benchmark_ok", "1 when the figure passed its baseline (or warned), 0 when it failed.",
-                   [(_bench_labels(r), 0 if r.get("outcome") == "fail" else 1) for r in rows
+                   [(labels, 0 if r.get("outcome") == "fail" else 1) for labels, r in rows
                     if r.get("outcome") in ("pass", "warn", "fail")])
     return "\n".join(out.lines) + "\n"
 
 
-def write(run: Path, view: RunView | None = None) -> Path:
+def write(run: Path, view: RunView | None = None, checks: overview.Overview | None = None) -> Path:
     run = Path(run)
-    text = render(view or load(run))
+    text = render(view or load(run), checks)
     target, tmp = run / "metrics.prom", run / ".metrics.prom.tmp"
     try:
         tmp.write_text(text, encoding="utf-8")

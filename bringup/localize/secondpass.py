@@ -4,7 +4,8 @@ A first pass (a schedule of pair runs per rail, :mod:`bringup.bench.schedule`) g
 A pair below the limit (its baseline, or the fleet's robust outlier limit) makes both its ends *suspects*,
 each in the role it had (the sender of a one-way test, or the receiver): a slow pair alone cannot say which
 end is slow. Every suspect is then re-tested, in the same role, against up to ``partners`` *known-good*
-nodes of the same rail (nodes none of whose first-pass pairs was slow), same-leaf partners first so the
+nodes of the same rail (nodes slow in fewer than half of their first-pass pairs: with a ring, none; with all
+pairs, the one pair they had with a bad node), same-leaf partners first so the
 path is the two leaf ports only, and every slow pair runs once more (its peers re-pair once). Each suspect is
 re-tested once: no round three, so the cost is bounded.
 
@@ -60,7 +61,7 @@ class FirstPass:
     measures: tuple[Measure, ...]
     slow: tuple[Measure, ...]
     suspects: tuple[Suspect, ...]
-    good: dict[str, tuple[str, ...]]  # rail -> nodes whose every first-pass pair on it was good
+    good: dict[str, tuple[str, ...]]  # rail -> nodes slow in fewer than half of their first-pass pairs on it
     limit: float | None
     directional: bool
 
@@ -69,16 +70,22 @@ def first_pass(measures: Iterable[Measure], limit: float | None, directional: bo
     """Slow pairs, their ends as suspects (in order of appearance), and the good nodes of every rail."""
     measures = tuple(measures)
     slow = tuple(m for m in measures if is_slow(m, limit))
-    suspects: dict[Suspect, None] = {}
-    for m in slow:
-        for node, role in ((m.sender, "send"), (m.receiver, "recv")):
-            suspects.setdefault(Suspect(node, m.rail, role if directional else "any"))
-    tainted = {(n, m.rail) for m in slow for n in (m.sender, m.receiver)}
-    good: dict[str, dict[str, None]] = {}
+    played: dict[tuple[str, str], list[bool]] = {}
     for m in measures:
         for node in (m.sender, m.receiver):
-            if (node, m.rail) not in tainted:
-                good.setdefault(m.rail, {}).setdefault(node)
+            played.setdefault((node, m.rail), []).append(is_slow(m, limit))
+    good: dict[str, dict[str, None]] = {}
+    for (node, rail), slows in played.items():
+        if 2 * sum(slows) < len(slows):  # slow in fewer than half its pairs: with all pairs, the bad node's
+            good.setdefault(rail, {}).setdefault(node)  # partners stay good (one slow pair of N-1)
+    suspects: dict[Suspect, None] = {}
+    for m in slow:
+        ends = [(m.sender, "send"), (m.receiver, "recv")]
+        doubtful = [(n, role) for n, role in ends if n not in good.get(m.rail, {})]
+        # One doubtful end explains the pair; none (both ends good elsewhere): both are re-tested, and the
+        # pair's path is blamed if both are cleared.
+        for node, role in doubtful or ends:
+            suspects.setdefault(Suspect(node, m.rail, role if directional else "any"))
     return FirstPass(measures, slow, tuple(suspects), {r: tuple(n) for r, n in good.items()}, limit, directional)
 
 
@@ -105,7 +112,10 @@ def plan_second_pass(first: FirstPass, leaf_of: Mapping[tuple[str, str], str] | 
                            else Pair(suspect.node, partner, suspect.rail))
     # The slow pairs themselves, once more: a pair slow only together must be slow again to blame its path
     # (one noisy run below a 3-sigma limit is expected in a large fleet; twice on the same pair is not).
-    planned += [Pair(m.sender, m.receiver, m.rail) for m in first.slow]
+    # Only pairs whose two ends are both suspects can end up blamed on their path.
+    suspected = {(x.node, x.rail) for x in first.suspects}
+    planned += [Pair(m.sender, m.receiver, m.rail) for m in first.slow
+                if (m.sender, m.rail) in suspected and (m.receiver, m.rail) in suspected]
     return list(dict.fromkeys(planned))
 
 
@@ -154,10 +164,11 @@ def _plays(m: Measure, suspect: Suspect) -> bool:
 
 
 def judge_suspects(first: FirstPass, second: Iterable[Measure]) -> list[SuspectResult]:
-    """Each suspect's re-test figures split into slow and good (against the first pass's limit); only runs
-    with a partner outside every slow first-pass pair of the rail count (the re-run of a slow pair does not)."""
+    """Each suspect's re-test figures split into slow and good (against the first pass's limit); a run with a
+    partner that is itself under suspicion (slow in half its first-pass pairs or more) does not count."""
     second = [m for m in second]
-    tainted = {(n, m.rail) for m in first.slow for n in (m.sender, m.receiver)}
+    good = {(n, rail) for rail, nodes in first.good.items() for n in nodes}
+    tainted = {(n, m.rail) for m in first.slow for n in (m.sender, m.receiver)} - good
     results = []
     for suspect in first.suspects:
         mine = [m for m in second if _plays(m, suspect) and (_partner(m, suspect), m.rail) not in tainted]

@@ -7,6 +7,7 @@ it, it does not parse, or the inventory cannot supply expectations (each said in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -26,13 +27,14 @@ def run(files: list[str], inventory: str | None = None, node: str | None = None,
     rules = engine.discover()
     for problem in rules.problems:
         print(f"bringup triage: warning: {problem}", file=err)
+    try:  # the inventory is loaded once, whatever the number of files
+        base = context.build("-", inventory, node)
+    except context.ContextError as exc:
+        print(f"bringup triage: {exc}", file=err)
+        return 2
     verdicts: list[engine.Verdict] = []
     for path in files:
-        try:
-            ctx = context.build(path, inventory, node)
-        except context.ContextError as exc:
-            print(f"bringup triage: {exc}", file=err)
-            return 2
+        ctx = dataclasses.replace(base, source=path)
         try:
             text = _read(path)
         except OSError as exc:

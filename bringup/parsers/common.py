@@ -109,7 +109,7 @@ def whole_lines(parse: _Parse | None = None, *, closing: "re.Pattern[str] | None
         def checked(text: str, *args, **kwargs):
             text = strip_capture(text)
             result = parse(text, *args, **kwargs)
-            if not _closed_by(text, closing):
+            if not closed_by(text, closing):
                 require_whole_last_line(text)
             return result
 
@@ -118,7 +118,8 @@ def whole_lines(parse: _Parse | None = None, *, closing: "re.Pattern[str] | None
     return decorate(parse) if parse is not None else decorate
 
 
-def _closed_by(text: str, closing: "re.Pattern[str] | None") -> bool:
+def closed_by(text: str, closing: "re.Pattern[str] | None") -> bool:
+    """The text's last line has no newline but is, in full, the tool's known closing line ``closing``."""
     if closing is None or not text or text.endswith(("\n", "\r")):
         return False
     return bool(closing.fullmatch(text.rsplit("\n", 1)[-1].strip()))

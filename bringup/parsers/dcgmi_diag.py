@@ -18,6 +18,19 @@ JSON (``-j``): ``{"DCGM GPU Diagnostic": {"test_categories": [{"category": "Depl
 [{"name": "Denylist", "results": [{"gpu_id": "0", "status": "Pass"}]}]}]}}``; DCGM 3.x names the top key
 ``DCGM Diagnostic`` and may give ``gpu_ids``. Statuses: Pass, Fail, Warn, Skip. ``parse`` tells the two
 formats apart by the first character.
+
+Rows of the table (NVIDIA/DCGM ``dcgmi/Diag.cpp``): a test row with its status, then the notes dcgmi prints
+under it: ``Error`` rows under a Deployment test (``HelperDisplayDeploymentResult``), ``Warning`` rows under a
+per-GPU test, ``Info`` rows under either. A note longer than the 45-character cell goes on in rows with an
+empty name, cut mid-word (``Enabl`` / ``e persistence``), so the pieces are joined as printed. A row with an
+empty name and a status is the same test's result for other GPUs (``Pass - GPU: 1`` / ``Fail - GPU: 0``;
+DCGM 4 prints ``GPU0: Fail``). ``Error`` and ``Warning`` text becomes the result's detail; ``Info`` does not.
+An ``Error`` row with no test row above it in its section is a failure of its own, named ``Error``.
+
+Pasted captures (issue 13): the prompt line, a closing Markdown fence and the kubectl notice
+``Defaulted container ...`` around the table are dropped; a paste ending at the bottom border without its
+newline is whole. The table must end with its bottom border: a cut row, a table cut before its border or a
+note cut between its rows is a ParseError.
 """
 
 from __future__ import annotations
@@ -27,12 +40,16 @@ import re
 from dataclasses import dataclass
 
 from bringup.parsers import jsonout
-from bringup.parsers.common import ParseError, lines, require_whole_last_line
+from bringup.parsers.common import ParseError, closed_by, lines, require_whole_last_line, strip_capture
 
 TOOL = "dcgmi-diag"
 
-_ROW = re.compile(r"^\|\s*(?P<name>[^|]+?)\s*\|\s*(?P<result>.*?)\s*\|$")
-_STATUS = re.compile(r"^(Pass|Fail|Warn|Skip)\b", re.IGNORECASE)
+_ROW = re.compile(r"^\|(?P<name>[^|]*)\|(?P<cell>.*)\|$")
+_STATUS = re.compile(r"^(?:GPU\d+: )?(Pass|Fail|Warn|Skip)\b", re.IGNORECASE)
+_FOOTER = re.compile(r"\+-+\+-+\+")
+_CELL_TEXT = 45  # dcgmi wraps a note at DATA_INFO_TAG_LEN characters (dcgmi/Diag.cpp)
+_NOTES = ("Error", "Warning")  # become the detail of the result above them; "Info" rows do not
+_NOISE = ("Successfully ran diagnostic", "Defaulted container ")
 
 
 @dataclass(frozen=True)
@@ -72,31 +89,65 @@ def _json(text: str) -> list[DiagResult]:
     return out
 
 
+def _segment(cell: str) -> str:
+    """The text of a result cell as dcgmi wrote it: one space of margin, then up to 45 characters, padded."""
+    text = cell[1:] if cell.startswith(" ") else cell
+    return text[:_CELL_TEXT] if len(text) > _CELL_TEXT else text.rstrip()
+
+
 def _table(text: str) -> list[DiagResult]:
-    out, category, closed = [], "", False
+    out: list[DiagResult] = []
+    category, closed = "", False
+    note: list[str] | None = None  # the pieces of the Error/Warning note being read, or None
+    kind = ""  # what a row with an empty name continues: "test", "note" or "" (Info, metadata, header)
+
+    def end_note() -> None:
+        nonlocal note
+        if note is not None and out:
+            last = out[-1]
+            out[-1] = DiagResult(last.category, last.test, last.status,
+                                 f"{last.detail} {''.join(note).strip()}".strip())
+        note = None
+
     for number, line in enumerate(lines(text), start=1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("Successfully ran"):
+        if not stripped or stripped.startswith(_NOISE):
             continue
         if stripped.startswith(("+---", "+===", "|---", "+-----")):
+            end_note()
             name = stripped.strip("+|-= ").split("+")[0].strip(" -")
             if name:
                 category = name
-            closed = stripped.startswith("+---") and set(stripped) <= set("+-")
+            closed = bool(_FOOTER.fullmatch(stripped))
+            kind = ""
             continue
         match = _ROW.match(stripped)
         if not match:
             raise ParseError(f"line {number} is not a row of the `dcgmi diag` table: {stripped!r}")
         closed = False
-        name, result = match["name"], match["result"]
+        name, piece = match["name"].strip(), _segment(match["cell"])
+        result = piece.strip()
         status = _STATUS.match(result)
-        if category == "Metadata" or not status:  # metadata, the header row, Warning/Info rows
-            if out and name == "Warning":
-                last = out[-1]
-                out[-1] = DiagResult(last.category, last.test, last.status, f"{last.detail} {result}".strip())
+        if not name:  # a wrapped note goes on, or the test above reports more GPUs
+            if kind == "note":
+                note.append(piece)  # type: ignore[union-attr]
+            elif kind == "test" and status:
+                out.append(DiagResult(category, out[-1].test, status[1].capitalize(), result[status.end():].strip(" -")
+                                      or result[:status.start(1)].strip(": ")))
             continue
-        detail = result[status.end():].strip(" -")
+        end_note()
+        if name in _NOTES:
+            if not out or out[-1].category != category:  # an error with no test above it: a failure of its own
+                out.append(DiagResult(category, "Error", "Fail", ""))
+            note, kind = [piece], "note"
+            continue
+        if category == "Metadata" or not status:  # metadata, the header row, Info rows
+            kind = ""
+            continue
+        detail = result[status.end():].strip(" -") or result[:status.start(1)].strip(": ")
         out.append(DiagResult(category, name, status[1].capitalize(), detail))
+        kind = "test"
+    end_note()
     if not out:
         raise ParseError("no test rows in the `dcgmi diag` table")
     if not closed:
@@ -106,9 +157,11 @@ def _table(text: str) -> list[DiagResult]:
 
 @jsonout.shape_checked("dcgmi diag")
 def parse(text: str) -> list[DiagResult]:
+    text = strip_capture(text)
     body = "\n".join(lines(text)).strip()  # CRLF and launcher prefixes removed
     if body.startswith("{"):
         return _json(body)
-    results = _table(body)
-    require_whole_last_line(text)
+    results = _table(text)
+    if not closed_by(text, _FOOTER):
+        require_whole_last_line(text)
     return results

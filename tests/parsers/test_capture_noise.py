@@ -60,3 +60,41 @@ def test_ethtool_capture_with_the_prompt_above_it():
     from tests.parsers.platform_fixtures import fixture
     text = fixture("ethtool", "veth_lab.txt")
     assert ethtool.parse(f"root@node01:~# ethtool enp24s0np0\n{text}root@node01:~# ") == ethtool.parse(text)
+
+
+# ---- every registered line-oriented parser (common.whole_lines) on its own captures, as pasted
+
+def _pasting_parsers():
+    import importlib
+
+    import bringup.parsers as registry
+    from tests.parsers.platform_fixtures import FIXTURES
+    out = []
+    for name in registry._MODULES:
+        parse = importlib.import_module(f"bringup.parsers.{name}").parse
+        folder = FIXTURES / name
+        if getattr(parse, "reads_pastes", False) and folder.is_dir():
+            out += [(name, path) for path in sorted(folder.iterdir()) if path.suffix not in (".md", ".py", ".sh")]
+    return out
+
+
+PASTED = _pasting_parsers()
+
+
+def test_the_generic_paste_check_covers_the_parsers_of_issue_13():
+    names = {name for name, _ in PASTED}
+    assert {"ethtool", "ethtool_stats", "lspci_vvv", "nvidia_smi_topo", "scontrol_node"} <= names
+    assert len(names) >= 40
+
+
+@pytest.mark.parametrize(("name", "path"), PASTED, ids=[f"{n}-{p.name}" for n, p in PASTED])
+def test_prompt_fence_crlf_and_trailing_blank_lines_read_the_same(name, path):
+    import importlib
+    parse = importlib.import_module(f"bringup.parsers.{name}").parse
+    text = path.read_text()
+    try:
+        bare = parse(text)
+    except ParseError:
+        pytest.skip("a capture of a failed or cut run: its own test pins the error")
+    pasted = "```\n[root@gpu01 ~]# sudo cmd\n" + text.replace("\n", "\r\n") + "\r\n\r\nroot@gpu01:~# \n```"
+    assert parse(pasted) == bare

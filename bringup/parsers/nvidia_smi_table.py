@@ -120,7 +120,9 @@ def parse(text: str) -> Table:
 
 
 def _tables(rows: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """The boxes: each a run of `|` lines opened and closed by `+---+` borders (inner borders included)."""
+    """The boxes: each a run of `|` lines opened and closed by `+---+` borders (inner borders included). Boxes
+    end at a line that is not part of a box, or where a border follows a border: MIG-enabled drivers print the
+    ``MIG devices:`` box right under the GPU box, without the line of spaces between them."""
     tables: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] | None = None
     opened_at = 0
@@ -131,6 +133,10 @@ def _tables(rows: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
                 current, opened_at = [], number
             continue
         if _BORDER.match(stripped):
+            if current and current[-1][1] == "+":  # two borders in a row: a box closed and the next one opens
+                _close(current, opened_at, tables)
+                current, opened_at = [], number
+                continue
             current.append((number, "+"))
         elif _RULE.match(stripped):
             continue

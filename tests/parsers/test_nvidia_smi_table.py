@@ -65,6 +65,33 @@ def test_err_cells_are_kept_as_errors():
     assert (gpu.ecc_uncorrected, gpu.temperature_c, gpu.perf, gpu.memory_total_mib) == (None, None, None, 81559)
 
 
+def test_mig_devices_box_right_under_the_gpu_box():
+    """MIG-enabled GPU: ECC reads On, GPU-Util N/A, and the `MIG devices:` box follows the GPU box with no line
+    between them. The della 545 capture's GPU row in that form plus a MIG box as public 545-era captures print
+    it (the code index served those pastes without naming their repositories)."""
+    mig_box = (
+        "+---------------------------------------------------------------------------------------+\n"
+        "| MIG devices:                                                                          |\n"
+        "+------------------+--------------------------------+-----------+-----------------------+\n"
+        "| GPU  GI  CI  MIG |                   Memory-Usage |        Vol|      Shared           |\n"
+        "|      ID  ID  Dev |                     BAR1-Usage | SM     Unc| CE ENC DEC OFA JPG    |\n"
+        "|                  |                                |        ECC|                       |\n"
+        "|==================+================================+===========+=======================|\n"
+        "|  0    7   0   0  |               5MiB /  4864MiB  | 14      0 |  1   0    0    0    0 |\n"
+        "|                  |               0MiB /  8191MiB  |           |                       |\n"
+        "+------------------+--------------------------------+-----------+-----------------------+\n")
+    text = (DELLA.replace("00000000:19:00.0 Off |                    0 |", "00000000:19:00.0 Off |                   On |")
+            .replace("81559MiB |      0%      Default |", "81559MiB |     N/A      Default |")
+            .replace("|             Disabled |\n+-----------------------------------------+----------------------+"
+                     "----------------------+\n",
+                     "|              Enabled |\n+-----------------------------------------+----------------------+"
+                     "----------------------+\n" + mig_box))
+    table = nvidia_smi_table.parse(text)
+    (gpu,) = table.gpus
+    assert (gpu.ecc_uncorrected, gpu.utilization_percent, gpu.mig_mode, gpu.errors) == (None, None, "Enabled", [])
+    assert table.processes == []
+
+
 def test_no_devices_were_found():
     table = nvidia_smi_table.parse("$ nvidia-smi\nNo devices were found\n")
     assert (table.gpus, table.no_devices, table.driver_version) == ([], True, None)

@@ -144,3 +144,7 @@ def test_not_ncclras():
 def test_garbled_group_row():
     with pytest.raises(ParseError, match=r"communicators table: unexpected row '0         1         4         8"):
         ncclras.parse(MISMATCH.replace("RUNNING  MISMATCH", "RUNNING  MISMATCHED"))
+
+
+def test_crlf_capture_reads_the_same():
+    assert ncclras.parse(MISMATCH.replace("\n", "\r\n")) == ncclras.parse(MISMATCH)

@@ -175,3 +175,7 @@ def test_garbled_number():
     broken = DELLA.replace("                Max                       : 16x", "                Max                       : 1.6x")
     with pytest.raises(ParseError, match=r"GPU 00000000:19:00.0: Link Width Max is '1.6x', expected a whole number"):
         nvidia_smi_q.parse(broken)
+
+
+def test_crlf_capture_reads_the_same():
+    assert nvidia_smi_q.parse(DELLA.replace("\n", "\r\n")) == nvidia_smi_q.parse(DELLA)

@@ -142,3 +142,7 @@ def test_not_the_table():
 def test_garbled_cell():
     with pytest.raises(ParseError, match=r"Temp reads '3OC', expected a number in C, N/A or ERR!"):
         nvidia_smi_table.parse(DELLA.replace("N/A   33C", "N/A   3OC"))
+
+
+def test_crlf_capture_reads_the_same():
+    assert nvidia_smi_table.parse(G470.replace("\n", "\r\n")) == nvidia_smi_table.parse(G470)

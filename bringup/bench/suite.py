@@ -23,6 +23,7 @@ from bringup.bench.runner import BenchRunner
 from bringup.bench.store import BenchStore, Recorded
 from bringup.designs import layer_of_path
 from bringup.probe.prober import ProbeError
+from bringup.report import progress
 
 BASELINES_ROOT = Path(__file__).resolve().parent.parent.parent / "baselines"
 SESSION = pytest.StashKey["BenchSession"]()
@@ -42,6 +43,7 @@ class BenchSession:
 
     def __init__(self, config: pytest.Config, state) -> None:
         self.state = state
+        self.config = config
         self.disabled = bool(config.getoption("no_benchmarks"))
         self.strict = bool(config.getoption("strict_baselines"))
         self.baselines_root = Path(config.getoption("baselines") or BASELINES_ROOT)
@@ -161,7 +163,8 @@ class BenchSession:
         store = self._store()
         if store is None or not runs:
             return
-        recorded = self._runner(store).run(plan.rounds(runs), self.nodes)
+        with progress.for_config(self.config, f"L{layer:02d} benchmarks", len(runs), "runs") as shown:
+            recorded = self._runner(store).run(plan.rounds(runs), self.nodes, progress=shown)
         try:
             references = self.baselines()
         except baseline_files.BaselineError as exc:

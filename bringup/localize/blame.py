@@ -49,10 +49,13 @@ def _no_counters(node: str, rail: str, runs: tuple[str, ...]) -> dict[str, int]:
     return {}
 
 
-def _partners_figures(first: FirstPass, partners: set[str], rail: str) -> list[float]:
-    """What the partners measure among themselves and with other good nodes: the first pass's good figures."""
-    return [m.value for m in first.measures if m.rail == rail and m.value is not None
-            and not is_slow(m, first.limit) and (m.sender in partners or m.receiver in partners)]
+def _partners_figures(first: FirstPass, partners: set[str], rail: str, second: list[Measure] = ()) -> list[float]:
+    """What the partners measure among themselves and with other good nodes: the first pass's good figures
+    (partners from outside the first pass, a bisection's cleared nodes: the rail's good re-test figures)."""
+    figures = [m.value for m in first.measures if m.rail == rail and m.value is not None
+               and not is_slow(m, first.limit) and (m.sender in partners or m.receiver in partners)]
+    return figures or [m.value for m in second if m.rail == rail and m.value is not None
+                       and not is_slow(m, first.limit)]
 
 
 def _partners(results: Iterable[SuspectResult]) -> set[str]:
@@ -84,9 +87,9 @@ def decide(first: FirstPass, second: Iterable[Measure], *, unit: str, link_of: L
         blamed = [r for r in rails if (node, r) in by_endpoint]
         if rail == NODE_RAIL or (len(rails) >= 2 and len(blamed) == len(rails)):
             done.add(node)
-            blames.append(_node_blame(first, node, rails or [NODE_RAIL], by_endpoint, unit, counters_of))
+            blames.append(_node_blame(first, node, rails or [NODE_RAIL], by_endpoint, unit, counters_of, second))
         else:
-            blames.append(_rail_blame(first, node, rail, found, unit, link_of, counters_of))
+            blames.append(_rail_blame(first, node, rail, found, unit, link_of, counters_of, second))
     blames.extend(_link_blames(first, results, second, unit, link_of, counters_of))
     return Decision(tuple(blames), tuple(results))
 
@@ -98,24 +101,24 @@ def _runs(results: Iterable[SuspectResult], first: FirstPass, node: str, rail: s
 
 
 def _rail_blame(first: FirstPass, node: str, rail: str, found: list[SuspectResult], unit: str, link_of: LinkOf,
-                counters_of: CountersOf) -> Blame:
+                counters_of: CountersOf, second: list[Measure]) -> Blame:
     slow = [m for r in found for m in r.slow_with]
     partners = _partners(found)
     runs = _runs(found, first, node, rail)
     place = link_of(node, rail)
     text = evidence.sentence(f"{node} {rail}", evidence.link_text(place), [m.value for m in slow],
-                             _partners_figures(first, partners, rail), len(partners), unit,
+                             _partners_figures(first, partners, rail, second), len(partners), unit,
                              counters_of(node, rail, runs))
     confidence = min(r.slow_partners / max(1, r.slow_partners + r.good_partners) for r in found)
     return Blame("rail", node, rail, evidence.link_text(place), text, round(confidence, 2), (node,), runs)
 
 
 def _node_blame(first: FirstPass, node: str, rails: list[str], by_endpoint, unit: str,
-                counters_of: CountersOf) -> Blame:
+                counters_of: CountersOf, second: list[Measure]) -> Blame:
     found = [r for rail in rails for r in by_endpoint.get((node, rail), [])]
     slow = [m for r in found for m in r.slow_with]
     partners = _partners(found)
-    theirs = [v for rail in rails for v in _partners_figures(first, partners, rail)]
+    theirs = [v for rail in rails for v in _partners_figures(first, partners, rail, second)]
     runs = tuple(dict.fromkeys(run for rail in rails for run in _runs(found, first, node, rail)))
     deltas: dict[str, int] = {}
     for rail in rails:

@@ -99,7 +99,7 @@ def localize_collective(nodes: list[str], rails: list[str], measure_groups: halv
                         group_slow: Callable[[halving.Group, float | None], bool], measure: MeasurePairs, *,
                         pair_limit: float | None, unit: str, seed: int = 0,
                         leaf_of: Mapping[tuple[str, str], str] | None = None,
-                        link_of: LinkOf | None = None) -> Localization:
+                        link_of: LinkOf | None = None, counters_of: CountersOf | None = None) -> Localization:
     """A slow multi-node collective: bisect to the smallest failing sets, then all pairs per rail inside each
     (they are small), then the second pass with the nodes the bisection cleared as known-good partners."""
     found = halving.bisect(nodes, measure_groups, group_slow)
@@ -112,7 +112,8 @@ def localize_collective(nodes: list[str], rails: list[str], measure_groups: halv
         plans[rail] = [[p for r in per_set if i < len(r) for p in r[i]] for i in range(depth)]
     measures, count = run_rounds(first_pass_rounds(plans), measure, "first")
     located = localize_pairs(measures, measure, limit=pair_limit, unit=unit, leaf_of=leaf_of, link_of=link_of,
-                             seed=seed, directional=False, extra_good={rail: cleared for rail in rails})
+                             counters_of=counters_of, seed=seed, directional=False,
+                             extra_good={rail: cleared for rail in rails})
     located.first_rounds, located.bisection = count, found
     return located
 

@@ -10,6 +10,7 @@ recorded (``probes/<node>/l03.json``, key ``lldp``), else the cabling plan.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,22 @@ CASES: dict[str, Localized] = {
 }
 
 
+# Multi-node collectives whose slow run is bisected (issue 12 item 3), with the figure judged and the pair
+# benchmark of the per-rail stage on the smallest failing set.
+COLLECTIVES: dict[str, tuple[str, str]] = {"nccl-all_reduce-ring": ("busbw", "perftest-write-bw")}
+
+
+@dataclass(frozen=True)
+class GroupRun(Planned):
+    """A bisection run: the collective on a subset, ``<case>@<subject>@bisect-<digest of the members>`` (two
+    subsets of one size and first node must not share a record)."""
+
+    @property
+    def id(self) -> str:
+        digest = hashlib.sha256(",".join(self.node_names).encode()).hexdigest()[:8]
+        return f"{super().id}@bisect-{digest}"
+
+
 @dataclass(frozen=True)
 class Retest(Planned):
     """A second-pass run: the same case on a suspect and a known-good partner, recorded as ``<id>@retest``."""
@@ -57,12 +74,13 @@ class Retest(Planned):
         return f"{super().id}@{RETEST}"
 
 
-def figure(planned: Planned, recorded: Recorded) -> float | None:
-    """The run's bandwidth at its largest judged size; None when it gave none (failed, cut, unparsable)."""
+def figure(planned: Planned, recorded: Recorded, metric: str = METRIC) -> float | None:
+    """The run's bandwidth (``busbw`` for a collective) at its largest judged size; None when it gave none
+    (failed, cut, unparsable, ``#wrong``)."""
     frame, error = outputs.rows_of(planned, recorded)
     if error or frame is None:
         return None
-    rows = frame[(frame["metric"] == METRIC) & frame["valid"].astype(bool)]
+    rows = frame[(frame["metric"] == metric) & frame["valid"].astype(bool)]
     if planned.case.judged_sizes:
         rows = rows[rows["size"].isin(planned.case.judged_sizes)]
     if rows.empty:
@@ -75,11 +93,11 @@ def measure(planned: Planned, recorded: Recorded, stage: str = "first") -> Measu
     return Measure(names[0], names[1], planned.rail or NODE_RAIL, figure(planned, recorded), planned.id, stage)
 
 
-def baseline_limit(judged: pd.DataFrame | None, run_ids: list[str]) -> float | None:
+def baseline_limit(judged: pd.DataFrame | None, run_ids: list[str], metric: str = METRIC) -> float | None:
     """The baseline's lower limit on the runs' bandwidth (the judge's ``limit`` column), None without one."""
     if judged is None or judged.empty or "limit" not in judged.columns:
         return None
-    rows = judged[judged["case"].isin(run_ids) & (judged["metric"] == METRIC)]
+    rows = judged[judged["case"].isin(run_ids) & (judged["metric"] == metric)]
     rows = rows[rows["outcome"].isin(["pass", "warn", "fail"])]
     if rows.empty:
         return None

@@ -4,7 +4,9 @@ After a layer's benchmarks are judged (:meth:`bringup.bench.suite.BenchSession._
 :func:`after_layer`), every localized case of that layer (:data:`bringup.localize.recorded.CASES`) with a slow
 pair is re-tested through the same BenchRunner: the re-tests are recorded under ``bench/<id>@retest/`` like
 any run, so ``--replay`` reads them back and gives the same blame. ``bench/blame.csv`` collects the blames of
-every layer. One ``test_localize[<case>]`` item per localized case of the layer (suites/l09, l13, l15): the
+every layer. A multi-node collective below its baseline (:data:`bringup.localize.recorded.COLLECTIVES`) is
+bisected through the same runner (``bench/<id>@bisect-*``), then paired per rail (``@retest``).
+One ``test_localize[<case>]`` item per localized case of the layer (suites/l09, l13, l15): the
 blames are only known once the layer ran, and one item per case keeps the items the same between a live run
 and its replay; it fails with every blame, each also a JUnit property (``blame1``, ``blame2``, ...).
 """
@@ -22,8 +24,8 @@ from bringup.bench import plan
 from bringup.bench.store import BenchStore
 from bringup.designs import layer_of_path
 from bringup.localize import table
-from bringup.localize.pipeline import CaseResult, localize_case
-from bringup.localize.recorded import CASES
+from bringup.localize.pipeline import CaseResult, localize_case, localize_collective_case
+from bringup.localize.recorded import CASES, COLLECTIVES
 
 if TYPE_CHECKING:
     from bringup.bench.suite import BenchSession
@@ -53,6 +55,20 @@ def after_layer(session: "BenchSession", store: BenchStore, runs: list[plan.Plan
                                            session.state.run.path if session.state.run else None)
         except Exception as exc:  # the benchmarks' verdicts stand; the localize item reports this
             found[case_id] = CaseResult(case_id, None, None, f"localization failed: {type(exc).__name__}: {exc}")
+    for case_id in COLLECTIVES:
+        for run in (p for p in runs if p.case.id == case_id and p.id in recorded):
+            def run_planned(planned, _runner=session._runner(store)):
+                todo = [p for p in planned if source is None or source.read(p.id) is not None]
+                done = _runner.run(plan.rounds(todo), session.nodes) if todo else {}
+                return {p.id: done.get(p.id) for p in planned}
+
+            try:
+                found[case_id] = localize_collective_case(run, recorded[run.id], judged, run_planned,
+                                                          session.state.cluster,
+                                                          session.state.run.path if session.state.run else None)
+            except Exception as exc:
+                found[case_id] = CaseResult(case_id, None, None,
+                                            f"localization failed: {type(exc).__name__}: {exc}")
     if session.state.run:
         _write_blames(session.state.run.path, found)
 
@@ -79,7 +95,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     bench = session(metafunc.config)
     if bench is None or layer is None:
         return
-    cases = [c for c in CASES if any(p.case.id == c and p.layer == layer.number for p in bench.planned)]
+    cases = [c for c in (*CASES, *COLLECTIVES)
+             if any(p.case.id == c and p.layer == layer.number for p in bench.planned)]
     if not cases:
         metafunc.parametrize("localize_case", [pytest.param(None, marks=pytest.mark.skip(
             reason=f"no localized pair benchmark at L{layer.number:02d} for design {bench.state.cluster.design.id}"))],
@@ -112,5 +129,5 @@ def localize_item(case_id: str, bench: "BenchSession", check, record_property) -
     if blames:
         pytest.fail("; ".join(f"{b.kind} {b.evidence} (confidence {b.confidence:.2f})" for b in blames)
                     + f" [{result.summary}]", pytrace=False)
-    if result.localization.decision.inconclusive:
+    if result.unexplained:
         pytest.skip(f"cannot localize: {result.summary}")

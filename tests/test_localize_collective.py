@@ -15,7 +15,8 @@ import pandas as pd
 from bringup.bench import catalogue, plan
 from bringup.bench.runner import BenchRunner
 from bringup.bench.store import BenchStore
-from bringup.inventory import load_inventory
+from bringup.cli import main
+from bringup.inventory import load_inventory, write_resolved
 from bringup.localize.pipeline import localize_collective_case
 from tests.localize_fakes import Result
 
@@ -81,7 +82,7 @@ class FakeFabric:
         return Result(0)  # servers, counter snapshots (empty: no counters to diff)
 
 
-def test_a_slow_all_reduce_is_bisected_and_its_bad_rail_blamed(tmp_path):
+def test_a_slow_all_reduce_is_bisected_and_its_bad_rail_blamed(tmp_path, capsys):
     cluster = _cluster(tmp_path)
     fabric = FakeFabric(cluster)
     nodes = {n.name: n for n in cluster.nodes}
@@ -106,3 +107,12 @@ def test_a_slow_all_reduce_is_bisected_and_its_bad_rail_blamed(tmp_path):
                                      "2 runs, 1 slow (limit 380), 2 suspects re-tested in 7 runs, 1 blamed")
     bisected = sorted(p.name for p in (tmp_path / "run" / "bench").glob("*@bisect-*"))
     assert len(bisected) == 4 and bisected[0] == "nccl-all_reduce-ring@node01+node02+node03+node04@bisect-ba3ebe85"
+    # Offline, from the records alone (the suite writes verdicts.csv and the inventory copy): the same blame.
+    BenchStore(tmp_path / "run").write_table("verdicts", judged)
+    write_resolved(cluster, tmp_path / "run" / "inventory")
+    launched = len(fabric.groups) + len(fabric.pairs)
+    assert main(["localize", str(tmp_path / "run")]) == 1
+    out = capsys.readouterr().out
+    assert "rail  node06 rail1 [leaf2 swp6] confidence 1.00 (nccl-all_reduce-ring)" in out
+    assert "node06 rail1 (leaf2 swp6): 157 Gb/s vs 392 Gb/s with 3 partners" in out
+    assert len(fabric.groups) + len(fabric.pairs) == launched  # nothing launched offline

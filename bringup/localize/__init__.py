@@ -7,6 +7,7 @@ Pure logic in small modules, one driver that asks a ``measure`` callback, and th
 - :mod:`.bisect`: halving a slow collective's node set to the smallest failing set;
 - :mod:`.driver`: the two stages run through a ``measure(groups) -> values`` callback (live, recorded, simulated);
 - :mod:`.evidence`: the sentence per blame (bandwidths, counter deltas, LLDP neighbour or cabling plan);
-- :mod:`.recorded`: a run directory's benchmark records as measurements; :mod:`.live`: the suite's second pass;
+- :mod:`.recorded`: a run directory's benchmark records as measurements; :mod:`.pipeline`: one case localized
+  from its first-pass runs (pairs, or a collective bisected); :mod:`.suite`: the live pass and test items;
 - :mod:`.table`: ``RUN/bench/blame.csv``; :mod:`.simulate`: synthetic fleets; :mod:`.cli`: ``bringup localize``.
 """

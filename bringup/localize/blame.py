@@ -19,7 +19,7 @@ rails; a link's 0.6 x the lower share of good partners of its ends (it is inferr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable
 
 from bringup.localize import evidence
 from bringup.localize.model import NODE_RAIL, Blame, Measure

@@ -1,10 +1,10 @@
 """``bringup localize RUN_DIR``: replay a recorded run's pair benchmarks offline and print the blame table.
 
 Reads ``RUN/bench/<run>/`` (launch.json says which case, nodes and rail; output.json goes through the tool's
-parser), the re-tests the suite recorded (``<run>@retest``; a run recorded without them leaves its suspects
-inconclusive), ``bench/verdicts.csv`` for the baseline limits, ``inventory/`` for the cabling plan and
-``probes/<node>/l03.json`` for the LLDP neighbours. Contacts nothing. Exit 0: nothing blamed; 1: blames
-printed; 2: not a usable run directory (one line naming what is missing).
+parser), the re-tests and bisection runs the suite recorded (``<run>@retest``, ``<run>@bisect-*``; a run
+recorded without them leaves its suspects inconclusive), ``bench/verdicts.csv`` for the baseline limits,
+``inventory/`` for the cabling plan and ``probes/<node>/l03.json`` for the LLDP neighbours. Contacts nothing.
+Exit 0: nothing blamed; 1: blames printed; 2: not a usable run directory (one line naming what is missing).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from bringup.bench import catalogue
 from bringup.bench.plan import Planned
 from bringup.bench.store import BenchStore, BenchStoreError, Recorded
 from bringup.localize import table
-from bringup.localize.pipeline import CaseResult, localize_case
-from bringup.localize.recorded import CASES, RETEST
+from bringup.localize.pipeline import CaseResult, localize_case, localize_collective_case
+from bringup.localize.recorded import CASES, COLLECTIVES, RETEST
 
 
 class RunDirUnusable(Exception):
@@ -33,14 +33,14 @@ def _first_pass(run_dir: Path, cluster) -> dict[str, list[tuple[Planned, Recorde
     found: dict[str, list[tuple[Planned, Recorded]]] = {}
     for launch_file in sorted(store.root.glob("*/launch.json")):
         run_id = launch_file.parent.name
-        if run_id.endswith(f"@{RETEST}"):
+        if run_id.endswith(f"@{RETEST}") or "@bisect-" in run_id:
             continue
         try:
             launch = json.loads(launch_file.read_text())
         except (OSError, ValueError) as exc:
             raise RunDirUnusable(f"{launch_file}: unreadable launch record: {exc}") from None
         case_id = launch.get("case") if isinstance(launch, dict) else None
-        if case_id not in CASES or case_id not in known:
+        if (case_id not in CASES and case_id not in COLLECTIVES) or case_id not in known:
             continue
         names = launch.get("nodes") or []
         missing = [n for n in names if n not in nodes]
@@ -76,8 +76,12 @@ def localize_run(run_dir: Path) -> list[CaseResult]:
     try:
         first = _first_pass(run_dir, cluster)
         judged = store.read_table("verdicts")
-        return [localize_case(case_id, runs, judged, lambda planned: {p.id: store.read(p.id) for p in planned},
-                              cluster, run_dir) for case_id, runs in first.items()]
+        recorded = lambda planned: {p.id: store.read(p.id) for p in planned}  # noqa: E731
+        results = [localize_case(case_id, runs, judged, recorded, cluster, run_dir)
+                   for case_id, runs in first.items() if case_id in CASES]
+        results += [localize_collective_case(run, record, judged, recorded, cluster, run_dir)
+                    for case_id, runs in first.items() if case_id in COLLECTIVES for run, record in runs]
+        return results
     except BenchStoreError as exc:
         raise RunDirUnusable(str(exc)) from None
 

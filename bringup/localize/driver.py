@@ -1,9 +1,10 @@
 """The localization stages driven through callbacks, so one driver serves a live run (the suite's BenchRunner,
-:mod:`.live`), a recorded run (:mod:`.recorded`) and a simulated fleet (:mod:`.simulate`).
+:mod:`.pipeline` from :mod:`.suite`), a recorded run (:mod:`.cli`) and a simulated fleet (:mod:`.simulate`).
 
 ``measure_pairs(pairs) -> results``: one round of :class:`~.secondpass.Pair` runs (disjoint endpoints) at
-once; a result is a figure, None (no figure: the run failed), a :class:`~.model.Measure` (a figure with
-its run id, for the evidence), or :data:`~.model.NOT_RUN` (left out: a replay without that run). ``measure_groups(groups) -> figures``: one round of multi-node collectives.
+once; a result is a figure, None (no figure: the run failed), a :class:`~.model.Measure` (a figure with its
+run id, for the evidence), or :data:`~.model.NOT_RUN` (left out: a replay without that run).
+``measure_groups(groups) -> figures``: one round of multi-node collectives.
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ def slow_limit(values: Iterable[float | None], baseline_limit: float | None = No
                sigmas: float = FLEET_SIGMAS) -> float | None:
     """The figure below which a pair is slow: the stricter of its baseline's lower limit and the fleet's
     robust outlier limit (median - sigmas x max(1.4826 MAD, 5% of the median),
-    :func:`bringup.trafficcheck.low_outlier_limit`; needs >= 4 figures). None when neither is known: nothing can be called slow."""
+    :func:`bringup.trafficcheck.low_outlier_limit`; needs >= 4 figures). None when neither is known:
+    nothing can be called slow."""
     figures = [v for v in values if v is not None]
     fleet = low_outlier_limit(figures, sigmas, FLEET_SIGMA_FLOOR)
     limits = [x for x in (baseline_limit, fleet.limit if fleet else None) if x is not None]

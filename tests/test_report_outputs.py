@@ -183,3 +183,93 @@ def test_report_rebuilds_summary_and_metrics(replayed, tmp_path, capsys):
     assert "bringup_benchmark_value" in _families(run)
     assert bringup(["report", str(run), str(run)]) == 2
     assert "one run directory expected, got 2 (to combine runs: --merge)" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- in a real headless Chromium (Debian's chromium
+# and chromium-driver, .ci/run), through selenium with the driver path given, so nothing is downloaded.
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    for binary in (CHROMIUM, CHROMEDRIVER):
+        if not Path(binary).exists():
+            pytest.fail(f"{binary} missing: apt-get install chromium chromium-driver (see .ci/run)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1800"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    yield driver
+    driver.quit()
+
+
+def _open(driver, page: Path) -> tuple[list, set]:
+    """Load ``page``; return the console messages and every URL the page requested."""
+    driver.get_log("browser"), driver.get_log("performance")   # drop what an earlier page left
+    driver.get(page.resolve().as_uri())
+    console = driver.get_log("browser")
+    events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
+    urls = {e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"}
+    return console, urls
+
+
+def _layout(driver) -> dict:
+    return driver.execute_script("""
+        const heat = [...document.querySelectorAll('table.heat')];
+        return {h1: document.querySelector('h1').textContent, cells: document.querySelectorAll('td.c').length,
+                svgs: [...document.querySelectorAll('svg')].filter(s => s.getBoundingClientRect().width > 100).length,
+                lefts: heat.slice(0, 2).map(t => Math.round(t.getBoundingClientRect().left)),
+                scripts: document.querySelectorAll('script').length, imgs: document.querySelectorAll('img').length,
+                pwned: window.pwned === undefined ? null : window.pwned};""")
+
+
+def test_chromium_renders_the_replayed_run_offline(browser, replayed):
+    run, _ = replayed
+    console, urls = _open(browser, run / "summary.html")
+    assert console == [] and urls == {(run / "summary.html").resolve().as_uri()}
+    layout = _layout(browser)
+    assert layout["h1"] == f"bringup run {run.name}" and layout["svgs"] >= 9
+    assert browser.execute_script("return document.querySelectorAll('td.c[title^=\"node0\"]').length") == 2 * 14
+    browser.save_screenshot(str(run / "summary.png"))
+    assert (run / "summary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_chromium_renders_512_nodes_in_side_by_side_blocks(browser, tmp_path):
+    from tests.report_synthetic import make_run
+
+    run = make_run(tmp_path / "run512", nodes=512, checks=2)
+    assert bringup(["report", str(run)]) == 0
+    assert (run / "summary.html").stat().st_size < 5_000_000
+    console, urls = _open(browser, run / "summary.html")
+    assert console == [] and urls == {(run / "summary.html").resolve().as_uri()}
+    layout = _layout(browser)
+    assert layout["cells"] == 512 * 15 and layout["svgs"] == 2
+    assert layout["lefts"][1] > layout["lefts"][0]   # node blocks of 64 side by side, not one 512-row column
+    browser.save_screenshot(str(run / "summary.png"))
+    assert (run / "summary.png").stat().st_size > 10_000
+
+
+def test_hostile_names_and_messages_are_shown_not_run(browser, tmp_path):
+    from tests.report_synthetic import make_run
+
+    run = make_run(tmp_path / "hostile", nodes=4, checks=1, node_name=lambda i: f"n{i}{HOSTILE}" if i == 1 else f"n{i}",
+                   message_extra=HOSTILE)
+    (run / "bench" / "blame.csv").write_text(f'node,rail,link,evidence,confidence\nn1,rail3,leaf1 swp3,"{HOSTILE.replace(chr(34), chr(34) * 2)}",0.9\n')
+    assert bringup(["report", str(run)]) == 0
+    page = (run / "summary.html").read_text()
+    assert "<script" not in page and "<img" not in page and "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
+    console, urls = _open(browser, run / "summary.html")
+    assert console == [] and urls == {(run / "summary.html").resolve().as_uri()}
+    layout = _layout(browser)
+    assert (layout["scripts"], layout["imgs"], layout["pwned"]) == (0, 0, None)
+    blame = browser.execute_script("return document.querySelector('#blame + table').innerText")
+    assert HOSTILE in blame   # shown as text
+    families = _families(run)
+    nodes = {s.labels["node"] for s in families["bringup_checks"].samples}
+    assert f"n1{HOSTILE}" in nodes   # prometheus_client reads the escaped label back to the same text

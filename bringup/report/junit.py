@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
+from xml.etree import ElementTree
 
 from junitparser import Error, Failure, JUnitXml, Skipped, SystemErr, SystemOut, TestCase, TestSuite
 from junitparser.junitparser import Properties, Property
@@ -97,7 +98,7 @@ def build(records: Iterable[dict], run_id: str, hostname: str | None = None,
             case = _case(record)
             for key, value in _present(record):
                 suite.add_property(f"{case.name}::{key}", value)
-            suite.add_testcase(case)
+            suite.append(case)  # add_testcase recounts the whole suite on every call: quadratic
         suite.append(SystemOut())
         suite.append(SystemErr())
         suite.update_statistics()
@@ -106,12 +107,19 @@ def build(records: Iterable[dict], run_id: str, hostname: str | None = None,
     return xml
 
 
+def indent(xml: JUnitXml) -> None:
+    """Indent in place with ElementTree.indent: junitparser's pretty=True re-parses the file with minidom, about
+    0.6 ms per testcase (9 s for a 512-node run's 15,000 checks), and the plugin rewrites junit.xml every 2 s."""
+    ElementTree.indent(xml._elem, space="\t")
+
+
 def write(records: Iterable[dict], run_id: str, path: Path) -> None:
     """junit.xml, atomically: on an OSError (disk full) the previous junit.xml stays and the error is raised."""
     xml = build(records, run_id)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        xml.write(str(tmp), pretty=True)
+        indent(xml)
+        xml.write(str(tmp))
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)

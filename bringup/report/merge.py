@@ -128,7 +128,7 @@ def merge(sources: list[Path]) -> Merged:
             for key, value in props.items():
                 suite.add_property(f"{case.name}::{key}", value)
         for case, _ in src.cases.values():
-            suite.add_testcase(case)
+            suite.append(case)  # add_testcase recounts the whole suite on every call: quadratic
         suite.append(SystemOut())
         suite.append(SystemErr())
         suite.update_statistics()
@@ -141,7 +141,8 @@ def write(merged: Merged, path: Path) -> None:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        merged.xml.write(str(tmp), pretty=True)
+        junit.indent(merged.xml)
+        merged.xml.write(str(tmp))
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)

@@ -128,12 +128,14 @@ def session_gate(config: pytest.Config) -> HistoryGate | None:
     return found
 
 
+@pytest.hookimpl(tryfirst=True)  # before bringup.plugin creates the run directory
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("compare_history", None) is not None:
-        from bringup.plugin import STATE
-
-        if config.stash.get(STATE, None) is not None:
-            session_gate(config)  # a bad window is a usage error now, not at the first failure
+    text = config.getoption("compare_history", None)
+    if text is not None:
+        try:
+            gate.Window.parse(text, gate.load_policy())
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.hookimpl(wrapper=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -273,3 +274,22 @@ def test_hostile_names_and_messages_are_shown_not_run(browser, tmp_path):
     families = _families(run)
     nodes = {s.labels["node"] for s in families["bringup_checks"].samples}
     assert f"n1{HOSTILE}" in nodes   # prometheus_client reads the escaped label back to the same text
+
+
+def test_trend_lines_appear_when_earlier_runs_sit_beside_the_run(replayed, tmp_path):
+    pytest.importorskip("bringup.history", reason="the history loader (issue 11 item 1) is not in this tree")
+    run, _ = replayed
+    reports = tmp_path / "reports"
+    for name, days_ago in (("20261101-000000-h100-aaaa", 2), ("20261102-000000-h100-bbbb", 1), (run.name, 0)):
+        copy = shutil.copytree(run, reports / name, ignore=shutil.ignore_patterns("probes"))
+        meta = json.loads((copy / "meta.json").read_text())
+        meta.update(run_id=name, started=meta["started"] - days_ago * 86400, ended=meta["ended"] - days_ago * 86400)
+        (copy / "meta.json").write_text(json.dumps(meta))
+    assert bringup(["report", str(reports / run.name)]) == 0
+    page = (reports / run.name / "summary.html").read_text()
+    assert 'id="history"' in page
+    assert "<title>nccl-all_reduce-ring busbw at 8 GiB, 3 runs</title>" in page
+    alone = tmp_path / "alone"
+    shutil.copytree(run, alone / run.name, ignore=shutil.ignore_patterns("probes"))
+    assert bringup(["report", str(alone / run.name)]) == 0
+    assert 'id="history"' not in (alone / run.name / "summary.html").read_text()   # one run: no trend to draw

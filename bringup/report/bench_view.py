@@ -103,14 +103,18 @@ def trends(view: RunView, history: pd.DataFrame | None = None) -> list[tuple[str
     this = view.meta.get("started")
     if isinstance(this, (int, float)):
         bench = bench[bench["started"] <= this + 1]   # a rebuilt older report shows the history up to its run
+    # one line per case family (nccl-all_reduce-ring, perftest-write-bw...): a 1-node and a 2-node all_reduce
+    # have different ceilings, and one median over both would move whenever the mix does
+    bench["family"] = (bench["case"].astype(str).map(_family) if "case" in bench
+                       else bench["benchmark"].astype(str) + " " + bench["op"].astype(str))
     out = []
-    for (benchmark, op, metric), group in bench.groupby(["benchmark", "op", "metric"], sort=True):
+    for (family, metric), group in bench.groupby(["family", "metric"], sort=True, observed=True):
         group = group[group["size"] == group["size"].max()]
-        series = (group.groupby(["run_id", "started"])["value"].agg(["median", "min", "max"])
+        series = (group.groupby(["run_id", "started"], observed=True)["value"].agg(["median", "min", "max"])
                   .reset_index().sort_values("started"))
         if len(series) < 2:
             continue
-        title = f"{benchmark} {op} {metric} at {plots.size_label(float(group['size'].iloc[0]))}, {len(series)} runs"
+        title = f"{family} {metric} at {plots.size_label(float(group['size'].iloc[0]))}, {len(series)} runs"
         out.append((title, plots.trend(title, series, str(group["unit"].iloc[0]))))
         if len(out) >= MAX_TRENDS:
             break

@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from bringup.report.safe_text import safe_text
 
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 26, 34
+LEFT, RIGHT, TOP, BOTTOM = 56, 32, 26, 34   # RIGHT leaves room for the last x label
 LEGEND_ROW = 14
 
 

@@ -65,3 +65,48 @@ def test_prometheus_labels_escape_backslash_quote_newline_and_controls():
     assert sample.labels == {"layer": "1", "layer_name": "hardware", "node": 'odd"node\\\n', "outcome": "failed"}
     assert families["bringup_run_info"].samples[0].labels["run_id"] == 'r"1'
     assert families["bringup_run_start_timestamp_seconds"].samples[0].value == 1.5
+
+
+def test_blame_table_shows_the_localization_rows_or_says_there_are_none(tmp_path):
+    import re
+
+    from bringup.report import html
+    from tests.report_synthetic import make_run
+
+    run = make_run(tmp_path / "run", nodes=4, checks=1)
+    blame = run / "bench" / "blame.csv"
+    blame.write_text("node,rail,link,evidence,confidence,kind,benchmark\n"
+                     "node001,rail3,leaf3 swp1,rail3 of node001 at 196 Gb/s,0.92,rail,perftest-write-bw\n"
+                     "node002+node003,,,the pair is slow,,link,osu-bw-hh\n")
+    page = html.write(run).read_text()
+    table = page[page.index('id="blame"'):page.index("</table>", page.index('id="blame"'))]
+    assert re.findall(r"<th>(\w+)</th>", table) == ["node", "rail", "link", "evidence", "confidence", "kind",
+                                                     "benchmark"]
+    assert [re.findall(r"<td>([^<]*)</td>", row) for row in table.split("<tr>")[2:]] == [
+        ["node001", "rail3", "leaf3 swp1", "rail3 of node001 at 196 Gb/s", "0.92", "rail", "perftest-write-bw"],
+        ["node002+node003", "", "", "the pair is slow", "", "link", "osu-bw-hh"]]
+    blame.write_text("node,rail,link,evidence,confidence,kind,benchmark\n")
+    assert "The localization blamed nothing." in html.write(run).read_text()
+    blame.write_text("host,why\nnode001,slow\n")   # not the contract's columns: said, not guessed
+    page = html.write(run).read_text()
+    assert f"{blame}: lacks the columns node, rail, link, evidence, confidence; left out" in page
+    assert 'id="blame"' not in page
+
+
+def test_a_report_that_cannot_be_written_is_named_not_raised(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    import pytest
+
+    from bringup.plugin import STATE
+    from bringup.report import artifacts, html_plugin
+
+    def broken(run):
+        raise ValueError("template exploded")
+
+    monkeypatch.setattr(artifacts, "write_all", broken)
+    run = SimpleNamespace(path=tmp_path, write_errors=[])
+    config = SimpleNamespace(stash=pytest.Stash())
+    config.stash[STATE] = SimpleNamespace(run=run)
+    html_plugin.pytest_sessionfinish(SimpleNamespace(config=config), 0)
+    assert run.write_errors == [f"{tmp_path}: summary.html/metrics.prom not written: ValueError: template exploded"]

@@ -81,9 +81,11 @@ def render(view: RunView, history=None, checks: overview.Overview | None = None)
     if verdicts is not None and not verdicts.empty and "outcome" in verdicts:
         bad = verdicts[verdicts["outcome"].isin(("fail", "warn"))].sort_values("outcome", kind="stable")
         bench_problems = bad.head(MAX_BENCH_PROBLEMS).to_dict("records")
-    blame = None
-    if view.blame is not None:
-        blame = view.blame[BLAME_COLUMNS].astype(str).values.tolist()
+    blame, blame_columns = None, BLAME_COLUMNS
+    if view.blame is not None:   # bringup/localize/table.py adds kind and benchmark: shown when there
+        blame_columns = BLAME_COLUMNS + [c for c in view.blame.columns if c not in BLAME_COLUMNS]
+        blame = view.blame[blame_columns].astype(object).where(view.blame[blame_columns].notna(), "")
+        blame = blame.astype(str).values.tolist()
     rail_plots, curves = bench_view.rail_plots(view), bench_view.size_curves(view)
     trends = bench_view.trends(view, history)
     return _ENV.get_template("summary.html.j2").render(
@@ -93,7 +95,7 @@ def render(view: RunView, history=None, checks: overview.Overview | None = None)
         grid={"layers": [_layer_head(n) for n in ov.layers], "nodes_as_rows": nodes_as_rows,
               "blocks": [nodes[i:i + step] for i in range(0, len(nodes), step)]},
         cell=_cell_renderer(cells), bench_problems=bench_problems, rail_plots=[(t, Markup(s)) for t, s in rail_plots],
-        curves=[(t, Markup(s)) for t, s in curves], blame=blame, blame_columns=BLAME_COLUMNS,
+        curves=[(t, Markup(s)) for t, s in curves], blame=blame, blame_columns=blame_columns,
         trends=[(t, Markup(s)) for t, s in trends])
 
 

@@ -139,3 +139,26 @@ def test_bringup_history_prints_a_compact_table(reports, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == "test_nvswitch_fabric_completed[node01-gpu0]: FAIL"
     assert main(["history", "--reports-dir", str(reports / "nope")]) == 2
     assert capsys.readouterr().err.strip() == f"bringup history: {reports / 'nope'} is not a directory"
+
+
+def test_the_fast_reader_and_the_line_reader_agree_and_a_cut_line_falls_back(reports, tmp_path):
+    from bringup.history import rows
+
+    run = reports / "20261101-020000-prod-0001"
+    odd = {**CHECK, "name": "test_mtu[node01-rail1]", "item": "rail1", "measured": "9000 bytes", "layer": None}
+    with (run / "results.jsonl").open("a") as fh:
+        fh.write(json.dumps(odd) + "\n")
+    fast, fast_layers = rows.fast_check_columns(run / "results.jsonl")
+    slow = rows.empty_columns()
+    slow_layers = rows.check_rows([json.loads(line) for line in (run / "results.jsonl").read_text().splitlines()], slow)
+    assert fast_layers == slow_layers == {"nccl-sendrecv-rail@rail2@node01+node02": 13}
+    for column in ("kind", "key", "layer", "node", "rail", "check", "benchmark", "unit", "outcome", "item", "case"):
+        as_list = fast[column] if isinstance(fast[column], list) else fast[column].to_pylist()
+        assert as_list == slow[column], column
+    assert fast["value"].to_pylist()[:1] == slow["value"][:1] == [400000.0]
+    assert math.isnan(fast["value"].to_pylist()[-1]) and math.isnan(slow["value"][-1])  # "9000 bytes"
+    with (run / "results.jsonl").open("a") as fh:
+        fh.write('{"nodeid": "x::test_cut[node01]", "name": "test_cut')  # a run killed mid-write
+    assert rows.fast_check_columns(run / "results.jsonl") is None
+    frame = load_history(reports)
+    assert "test_mtu[node01-rail1]" in set(frame["key"].astype(str)) and len(frame) == 9

@@ -16,6 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
 from bringup.bench.baselines import format_size
 
 # The columns every consumer may rely on (the HTML trend lines, the gate); ``run_dir``, ``item`` and ``case``
@@ -43,12 +47,15 @@ def read_meta(run: Path) -> dict[str, Any]:
     return meta
 
 
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")  # what a measured value must look like
+
+
 def _float(text: Any) -> float:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text) if math.isfinite(text) else math.nan
+    if not isinstance(text, str) or not _NUMBER.match(text):
         return math.nan
-    return value if math.isfinite(value) else math.nan
+    return float(text)
 
 
 def check_key(name: str) -> str:
@@ -145,28 +152,72 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         raise UnreadableRun(f"{path}: unreadable ({exc}); run skipped") from None
 
 
-def run_rows(run: Path) -> tuple[dict[str, Any], dict[str, list]]:
-    """(meta, columns) of one run directory; raises :class:`UnreadableRun` naming the file."""
+def run_rows(run: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(meta, parts) of one run directory: the check rows' columns, then the benchmark rows' (a column is a
+    list or, from :func:`fast_check_columns`, an Arrow array). Raises :class:`UnreadableRun` naming the file."""
     from bringup.rundir import read_results
 
     meta = read_meta(run)
-    out = empty_columns()
-    try:
-        records = list(read_results(run))
-    except OSError as exc:
-        raise UnreadableRun(f"{run / 'results.jsonl'}: unreadable ({exc}); run skipped") from None
-    layers = check_rows(records, out)
+    fast = fast_check_columns(run / "results.jsonl")
+    if fast is not None:
+        checks, layers = fast
+    else:  # a cut last line, a hand-edited record: the line-by-line reader keeps what it can
+        checks = empty_columns()
+        try:
+            records = list(read_results(run))
+        except OSError as exc:
+            raise UnreadableRun(f"{run / 'results.jsonl'}: unreadable ({exc}); run skipped") from None
+        layers = check_rows(records, checks)
+    bench = empty_columns()
     for name in ("verdicts", "results"):
         path = run / "bench" / f"{name}.csv"
         if path.exists():
             rows = _read_csv(path)
             if name == "results":  # not judged: keep the headline (largest) size per case and metric
                 rows = _largest_sizes(rows)
-            bench_rows(rows, layers, out)
+            bench_rows(rows, layers, bench)
             break
-    n = len(out["key"])
-    out["run_dir"] = [run.name] * n
-    return meta, out
+    return meta, [checks, bench]
+
+
+# results.jsonl fields the history reads, for pyarrow's JSON reader (C++, about 5x json.loads per line);
+# any record it cannot take as typed here (a cut line, a number where a string belongs) sends the whole file
+# to the line-by-line reader above instead.
+_RECORD = pa.schema([("name", pa.string()), ("nodeid", pa.string()), ("layer", pa.int64()), ("node", pa.string()),
+                     ("item", pa.string()), ("benchmark", pa.string()), ("measured", pa.string()),
+                     ("unit", pa.string()), ("outcome", pa.string())])
+
+
+def fast_check_columns(path: Path) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The check rows of a results.jsonl as Arrow arrays (same values as :func:`check_rows`), or None."""
+    if not path.exists():
+        return empty_columns(), {}
+    try:
+        t = pa_json.read_json(path, parse_options=pa_json.ParseOptions(
+            explicit_schema=_RECORD, unexpected_field_behavior="ignore", newlines_in_values=False))
+    except (pa.ArrowException, OSError):
+        return None
+    name = pc.fill_null(pc.coalesce(t["name"], t["nodeid"]), "")
+    keep = pc.not_equal(name, "")
+    t, name = t.filter(keep), name.filter(keep)
+    text = {c: pc.fill_null(t[c], "") for c in ("node", "item", "benchmark", "measured", "unit", "outcome")}
+    is_bench = pc.and_(pc.not_equal(text["benchmark"], ""), pc.match_substring(name, "["))
+    case = pc.if_else(is_bench, pc.struct_field(pc.extract_regex(name, r"\[(?P<c>.*)\]$"), [0]), "")
+    case = pc.fill_null(case, "")
+    rail = pc.if_else(pc.and_(pc.and_(pc.equal(text["benchmark"], ""), pc.not_equal(text["item"], "")),
+                              pc.invert(pc.match_substring_regex(text["item"], _GPU_ITEM.pattern))), text["item"], "")
+    number = pc.match_substring_regex(text["measured"], _NUMBER.pattern)
+    value = pc.fill_null(pc.cast(pc.if_else(number, text["measured"], pa.scalar(None, pa.string())), pa.float64()),
+                         math.nan)
+    layer = pc.fill_null(t["layer"], 0)
+    n = len(name)
+    cols: dict[str, Any] = {
+        "kind": ["check"] * n, "key": name, "layer": layer, "node": text["node"], "rail": rail,
+        "check": pc.fill_null(pc.struct_field(pc.extract_regex(name, r"^(?P<c>[^\[]*)"), [0]), ""),
+        "benchmark": text["benchmark"], "op": [""] * n, "size": [math.nan] * n, "metric": [""] * n,
+        "value": value, "unit": text["unit"], "outcome": text["outcome"], "item": text["item"], "case": case}
+    bench_items = pc.filter(pa.table({"case": case, "layer": layer}), is_bench).to_pydict()
+    return cols, dict(zip(bench_items["case"], bench_items["layer"]))
 
 
 def _largest_sizes(rows: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -192,21 +192,37 @@ def judge_check(key: str, run_id: str, outcome: str, earlier: pd.DataFrame) -> F
                    since=runs[i])
 
 
+def index_by_key(history: pd.DataFrame) -> dict[str, np.ndarray]:
+    """key -> row positions in ``history``: built once, so a run judged item by item (a live run's
+    benchmark cases and failing checks) does not scan a year of rows per item."""
+    if history.empty:
+        return {}
+    return {str(k): v for k, v in history.groupby(history["key"].astype(str), sort=False, observed=True).indices.items()}
+
+
 def judge_rows(history: pd.DataFrame, rows: pd.DataFrame, run_id: str, started: pd.Timestamp,
-               policy: Policy, window: Window | None = None) -> list[Finding]:
+               policy: Policy, window: Window | None = None,
+               positions: dict[str, np.ndarray] | None = None) -> list[Finding]:
     """Every row of ``rows`` (history-shaped: key, kind, value, metric, size, unit, benchmark, outcome)
-    against the ``history`` rows of runs started before ``started`` (other runs only)."""
+    against the ``history`` rows of runs started before ``started`` (other runs only). ``positions``:
+    :func:`index_by_key` of ``history``, when the caller judges many times against one history."""
     window = window or Window(runs=policy.window_runs)
     if rows.empty or history.empty:
         return []
-    keys = set(rows["key"].astype(str))
-    past = history[(history["started"] < started) & (history["run_id"].astype(str) != run_id)]
-    past = past[past["key"].astype(str).isin(keys)]
-    by_key = {str(k): g for k, g in past.groupby(past["key"].astype(str), sort=False, observed=True)}
+    if positions is None:
+        keys = set(rows["key"].astype(str))
+        positions = index_by_key(history[history["key"].astype(str).isin(keys)].reset_index(drop=True))
+        history = history[history["key"].astype(str).isin(keys)].reset_index(drop=True)
     findings = []
     for row in rows.itertuples(index=False):
-        earlier = by_key.get(str(row.key))
-        if earlier is None:
+        if row.kind != "bench" and str(row.outcome) not in FAILED:
+            continue  # a passing check has no history finding
+        found = positions.get(str(row.key))
+        if found is None:
+            continue
+        earlier = history.iloc[found]
+        earlier = earlier[(earlier["started"] < started) & (earlier["run_id"].astype(str) != run_id)]
+        if earlier.empty:
             continue
         earlier = earlier.sort_values("started", kind="stable")
         if row.kind == "bench":

@@ -40,6 +40,7 @@ class HistoryGate:
         self.window = gate.Window.parse(window_text, self.policy)
         self.state = state
         self._history: pd.DataFrame | None = None
+        self._positions: dict = {}
         self._lock = threading.Lock()
 
     @property
@@ -56,7 +57,8 @@ class HistoryGate:
                     frame = load_history(self.reports_dir)
                 self.notes = [str(w.message) for w in caught]
                 if not frame.empty and self.run_dir is not None:
-                    frame = frame[frame["run_dir"].astype(str) != self.run_dir.name]
+                    frame = frame[frame["run_dir"].astype(str) != self.run_dir.name].reset_index(drop=True)
+                self._positions = gate.index_by_key(frame)
                 self._history = frame
             return self._history
 
@@ -75,7 +77,7 @@ class HistoryGate:
         run_id, started = self._now()
         frame = pd.DataFrame({"key": [key], "kind": ["check"], "value": [float("nan")], "metric": [""],
                               "size": [float("nan")], "unit": [""], "benchmark": [""], "outcome": [outcome]})
-        found = gate.judge_rows(self.history(), frame, run_id, started, self.policy, self.window)
+        found = gate.judge_rows(self.history(), frame, run_id, started, self.policy, self.window, self._positions)
         return self._with_changes(found)[0] if found else None
 
     def amend(self, run, folded, judged: pd.DataFrame | None):
@@ -90,7 +92,8 @@ class HistoryGate:
         frame = pd.DataFrame({k: v for k, v in cols.items() if v or k in ("key",)})
         frame = frame[frame["outcome"].isin(("pass", "warn", "fail"))]
         run_id, started = self._now()
-        findings = gate.judge_rows(self.history(), frame, run_id, started, self.policy, self.window)
+        findings = gate.judge_rows(self.history(), frame, run_id, started, self.policy, self.window,
+                                   self._positions)
         regressed = self._with_changes([f for f in findings if f.status == "regressed"])
         props = list(folded.properties)
         shown = regressed or findings[:1]  # the headline finding's figures when nothing regressed

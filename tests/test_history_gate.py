@@ -190,3 +190,34 @@ def test_findings_name_what_changed_since_the_last_green_run(tmp_path):
     found = judge_run(frame, run_id(7), POLICY, reports_dir=tmp_path)
     assert found[0].changed == "NCCL 2.21.5 -> 2.23.4 on all nodes"
     assert dict(found[0].properties())["changed"] == "NCCL 2.21.5 -> 2.23.4 on all nodes"
+
+
+# ------------------------------------------------------------------ the benchmark verdict, as a suite run amends it
+
+
+def test_a_regression_fails_or_warns_the_benchmark_verdict_as_policy_says(tmp_path):
+    from types import SimpleNamespace
+
+    from bringup.bench.verdict import CaseVerdict
+    from bringup.history.gate_plugin import HistoryGate
+
+    frame = history({"rail0": NOISE[:7]})
+    judged = pd.DataFrame([{"case": "nccl-sendrecv-rail@rail0@node01+node02", "benchmark": "nccl-tests",
+                            "op": "sendrecv", "size": 8 << 30, "metric": "busbw", "value": 318.2, "unit": "GB/s",
+                            "subject": "rail0@node01+node02", "valid": True, "outcome": "pass"}])
+    run = SimpleNamespace(id="nccl-sendrecv-rail@rail0@node01+node02", layer=13)
+    passed = CaseVerdict("pass", "", "318.2", "300", "GB/s")
+    for action, outcome in (("fail", "fail"), ("warn", "warn")):
+        found = HistoryGate(tmp_path, "", SimpleNamespace(run=None))
+        found.policy = Policy(action=action)
+        found._history, found._positions = frame, gate.index_by_key(frame)
+        amended = found.amend(run, passed, judged)
+        expected = (f"busbw 8 GiB 318.2 GB/s is 9.8% under the last 7 runs' median 352.9 (349.8..356; runs "
+                    f"{run_id(0)}..{run_id(6)}): regressed (more than 3.5 robust sigma 3.41 and 5%)")
+        assert amended.outcome == outcome
+        assert (amended.message if action == "fail" else amended.warnings) == \
+            (expected if action == "fail" else (expected,))
+        assert dict(amended.properties)["history"] == "regressed"
+    judged.loc[0, "value"] = 351.0
+    steady = found.amend(run, passed, judged)
+    assert (steady.outcome, dict(steady.properties)["history"]) == ("pass", "ok")

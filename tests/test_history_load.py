@@ -137,6 +137,8 @@ def test_bringup_history_prints_a_compact_table(reports, capsys):
     assert main(["history", "--reports-dir", str(reports), "--node", "node01", "--last", "1",
                  "--metric", "test_nv*"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "test_nvswitch_fabric_completed[node01-gpu0]: FAIL"
+    assert main(["history", "--reports-dir", str(reports), "--since", "yesterday-ish"]) == 2
+    assert capsys.readouterr().err.startswith("bringup history: --since 'yesterday-ish': ")
     assert main(["history", "--reports-dir", str(reports / "nope")]) == 2
     assert capsys.readouterr().err.strip() == f"bringup history: {reports / 'nope'} is not a directory"
 

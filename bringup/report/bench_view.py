@@ -33,14 +33,16 @@ def size_curves(view: RunView) -> list[tuple[str, str]]:
     rows = results[results["metric"].isin(CURVE_METRICS)]
     if "valid" in rows:
         rows = rows[rows["valid"].astype(str) != "False"]
+    empty = pd.DataFrame(columns=["size", "value", "outcome", "reference", "limit", "pct_of_physical"])
+    judged_by = {}
+    if verdicts is not None and not verdicts.empty:
+        curve_verdicts = verdicts[verdicts["metric"].isin(CURVE_METRICS)]
+        judged_by = dict(list(curve_verdicts.groupby(["benchmark", "op", "nodes"], sort=False)))
     out = []
     for (benchmark, op, nodes), group in rows.groupby(["benchmark", "op", "nodes"], sort=True):
         if group["size"].nunique() < 2:
             continue
-        judged = pd.DataFrame(columns=["size", "value", "outcome", "reference", "limit", "pct_of_physical"])
-        if verdicts is not None and not verdicts.empty:
-            judged = verdicts[(verdicts["benchmark"] == benchmark) & (verdicts["op"] == op)
-                              & (verdicts["nodes"] == nodes) & verdicts["metric"].isin(CURVE_METRICS)]
+        judged = judged_by.get((benchmark, op, nodes), empty)
         title = f"{benchmark} {op}, {nodes} node{'s' if nodes != 1 else ''}: busbw vs size"
         out.append((title, plots.size_curve(title, group, judged, str(group["unit"].iloc[0]))))
     return out
@@ -72,7 +74,8 @@ def _history_loader() -> Callable[[Path], pd.DataFrame] | None:
 def _has_earlier_runs(run: Path) -> bool:
     """Another run directory beside this one: without one there is no trend, and no history to load."""
     try:
-        return any(p != run and p.name != "latest" and (p / "meta.json").exists() for p in run.parent.iterdir())
+        run = run.resolve()   # reports/latest is a link to the newest run
+        return any(p.resolve() != run and (p / "meta.json").exists() for p in run.parent.iterdir())
     except OSError:
         return False
 
@@ -86,8 +89,9 @@ def _epoch(started: pd.Series) -> pd.Series:
 
 def trends(view: RunView, history: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     if history is None:
-        loader = _history_loader()
-        if loader is None or not _has_earlier_runs(view.path):
+        # no earlier run beside this one: no trend, and no need to import the loader (pyarrow, 0.4 s)
+        loader = _history_loader() if _has_earlier_runs(view.path) else None
+        if loader is None:
             return []
         try:
             history = loader(view.path.parent)
@@ -110,8 +114,7 @@ def trends(view: RunView, history: pd.DataFrame | None = None) -> list[tuple[str
     out = []
     for (family, metric), group in bench.groupby(["family", "metric"], sort=True, observed=True):
         group = group[group["size"] == group["size"].max()]
-        series = (group.groupby(["run_id", "started"], observed=True)["value"].agg(["median", "min", "max"])
-                  .reset_index().sort_values("started"))
+        series = plots.stats(group, ["run_id", "started"]).reset_index().sort_values("started")
         if len(series) < 2:
             continue
         title = f"{family} {metric} at {plots.size_label(float(group['size'].iloc[0]))}, {len(series)} runs"

@@ -110,3 +110,17 @@ def test_a_report_that_cannot_be_written_is_named_not_raised(tmp_path, monkeypat
     config.stash[STATE] = SimpleNamespace(run=run)
     html_plugin.pytest_sessionfinish(SimpleNamespace(config=config), 0)
     assert run.write_errors == [f"{tmp_path}: summary.html/metrics.prom not written: ValueError: template exploded"]
+
+
+def test_a_failure_shows_the_history_gate_verdict_and_what_changed(tmp_path):
+    from bringup.report import html
+
+    record = {"name": "test_benchmark_meets_baseline[nccl-all_reduce-ring@node01+node02]", "layer": 13,
+              "node": "node01", "outcome": "failed", "message": "all_reduce 8 GiB busbw 329.2 GB/s is 13.4% under 380",
+              "history": "regressed", "changed": "NCCL 2.21.5 -> 2.23.4 on all nodes"}
+    page = html.render(RunView(path=tmp_path / "run", meta={}, records=[record]))
+    row = page[page.index('<tr id="r0">'):page.index("</tr>", page.index('<tr id="r0">'))]
+    assert row.endswith("is 13.4% under 380\nhistory: regressed\n"
+                        "changed since the last green run: NCCL 2.21.5 -&gt; 2.23.4 on all nodes</td>")
+    plain = html.render(RunView(path=tmp_path / "run", meta={}, records=[dict(record, history=None, changed=None)]))
+    assert "history:" not in plain and "changed since" not in plain

@@ -109,7 +109,7 @@ def test_suite_replay_gives_the_same_blame_and_writes_blame_csv(throttled_run, t
     _, _, run_dir, _, _ = throttled_run
     records, proc = replay(run_dir, tmp_path / "reports", "--layers", "9", "-k", "test_localize")
     found = {r["name"]: r for r in records}
-    item = found["test_localize[iperf3-rail]"]
+    item = found["test_localize[iperf3-rail@node01]"]
     assert item["outcome"] == "failed", proc.stdout[-3000:]
     assert item["message"].startswith(f"rail {EVIDENCE} (confidence 1.00) [8 runs, 1 slow (limit 6.36), ")
     assert json.loads(item["blame1"]) == {"kind": "rail", "node": "node02", "rail": "rail2", "link": "leaf2 swp2",

@@ -74,7 +74,7 @@ def test_two_node_scenario_cannot_localize_and_says_why(tmp_path):
     run = build_healthy("h100", tmp_path / "run")
     apply_fault(run, load_fault(SCENARIOS / "h100" / "faults" / "bench_rail_half_bandwidth.yml"))
     records, proc = replay(run, tmp_path / "reports", "--layers", "13", "-k", "test_localize")
-    item = {r["name"]: r for r in records}["test_localize[perftest-write-bw]"]
+    item = {r["name"]: r for r in records}["test_localize[perftest-write-bw@node01]"]
     assert item["outcome"] == "skipped", proc.stdout[-3000:]
     assert item["message"] == ("cannot localize: 16 runs, 1 slow (limit 380), 2 suspects re-tested in 0 runs, "
                                "0 blamed; inconclusive: node01 rail3 (0 slow, 0 good partners), "

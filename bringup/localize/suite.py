@@ -102,7 +102,30 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             reason=f"no localized pair benchmark at L{layer.number:02d} for design {bench.state.cluster.design.id}"))],
             ids=["none"])
         return
-    metafunc.parametrize("localize_case", cases, ids=cases)
+    # The id names the first node of the case's runs: xdist keeps the item with those nodes' checks
+    # (bringup/xdist_scheduling.py reads node names from ids), so gating sees what a serial run sees.
+    firsts = [next(p.node_names[0] for p in bench.planned if p.case.id == c) for c in cases]
+    metafunc.parametrize("localize_case", cases, ids=[f"{c}@{n}" for c, n in zip(cases, firsts)])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A localize item belongs to the nodes of its case's runs, as a benchmark item does: gated by them (a node
+    failed at a lower layer blocks it, as it blocks their runs; ``--no-gate`` localizes anyway), kept on their
+    xdist worker, shown under the first one in the layer x node table."""
+    case_id = getattr(getattr(item, "callspec", None), "params", {}).get("localize_case")
+    if case_id is None:
+        return
+    from bringup.bench.suite import session
+    from bringup.plugin import NODES
+
+    bench = session(item.config)
+    names = list(dict.fromkeys(n for p in (bench.planned if bench else []) if p.case.id == case_id
+                               for n in p.node_names))
+    if names and not item.stash.get(NODES, None):
+        item.stash[NODES] = names
+        item.user_properties.append(("node", names[0]))
+    item.user_properties.append(("item", case_id))
 
 
 def localize_item(case_id: str, bench: "BenchSession", check, record_property) -> None:
@@ -113,7 +136,6 @@ def localize_item(case_id: str, bench: "BenchSession", check, record_property) -
         pytest.skip("--no-benchmarks")
     if not active:
         pytest.skip(runs[0].skip if runs else f"{case_id} is not planned")
-    record_property("item", case_id)
     if bench._not_recorded():  # a replayed run from before the benchmarks
         pytest.skip(bench._not_recorded())
     bench.verdict(active[0])  # runs the layer's benchmarks (and this localization) once

@@ -293,3 +293,32 @@ def test_trend_lines_appear_when_earlier_runs_sit_beside_the_run(replayed, tmp_p
     shutil.copytree(run, alone / run.name, ignore=shutil.ignore_patterns("probes"))
     assert bringup(["report", str(alone / run.name)]) == 0
     assert 'id="history"' not in (alone / run.name / "summary.html").read_text()   # one run: no trend to draw
+
+
+def test_merge_normalizes_a_junit_file_pytest_wrote(tmp_path, replayed, capsys):
+    # pytest's own xunit1 output (per-testcase properties, captured stdout in the testcase) is valid for neither
+    # schema; merged, it is valid for both and keeps the property and the output.
+    import subprocess
+    import sys
+
+    (tmp_path / "test_shard.py").write_text(
+        "def test_one(record_property):\n    record_property('node', 'node07')\n    print('hello from node07')\n"
+        "def test_two():\n    assert 1 == 2, 'two is not one'\n")
+    xml = tmp_path / "pytest.xml"
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "/dev/null",
+                    "--rootdir", str(tmp_path), f"--junitxml={xml}", "-o", "junit_family=xunit1",
+                    "-o", "junit_logging=system-out", str(tmp_path / "test_shard.py")],
+                   cwd=tmp_path, capture_output=True, check=False)
+    assert xml.exists() and not JENKINS.is_valid(str(xml)) and not ANT.is_valid(str(xml))
+    out = tmp_path / "merged.xml"
+    run, _ = replayed
+    assert bringup(["report", "--merge", str(run), str(xml), "-o", str(out)]) == 0
+    JENKINS.validate(str(out))
+    ANT.validate(str(out))
+    merged = JUnitXml.fromfile(str(out))
+    assert junit.case_properties(merged)["test_one"] == {"node": "node07", "file": "test_shard.py", "line": "0"}
+    pytest_suite = next(s for s in merged if s.name == "pytest")
+    system_out = pytest_suite._elem.find("system-out").text
+    assert "[test_one] system-out: " in system_out and "hello from node07" in system_out
+    failure = next(c for c in pytest_suite if c.name == "test_two").result[0]
+    assert failure.type == "failure" and "two is not one" in failure.message

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import os
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -37,7 +38,7 @@ class _Suite:
     timestamp: str | None = None
     hostname: str | None = None
     runs: list[str] = field(default_factory=list)
-    cases: dict[tuple[str, str], tuple[TestCase, dict[str, str]]] = field(default_factory=dict)
+    cases: dict[tuple[str, str], tuple[TestCase, dict[str, str], list[str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,22 +76,46 @@ def _read(source: Path) -> tuple[str, JUnitXml]:
     return run_id, xml
 
 
-def _normalized(case: TestCase, props: dict[str, str]) -> tuple[TestCase, dict[str, str]]:
+_MOVED = ("system-out", "system-err", "rerunFailure", "rerunError", "flakyFailure", "flakyError")
+
+
+def _normalized(case: TestCase, props: dict[str, str]) -> tuple[TestCase, dict[str, str], list[str]]:
     """A copy of ``case`` in the shape both schemas accept, whatever wrote it: per-testcase ``<properties>``
-    (bringup's junit.xml before 0.1's schema fix, pytest's xunit1) become the suite's ``name::key``
-    properties; a failure or error without a type gets its tag as type; time and classname are set."""
+    (bringup's junit.xml before the schema fix, pytest's xunit1 family) become the suite's ``name::key``
+    properties; a testcase's captured output and pytest-rerunfailures' rerun elements (Jenkins reads them, the
+    Ant schema has no place for them) become lines of the suite's ``<system-out>``; a failure or error without
+    a type gets its tag as type; other testcase attributes (pytest's file and line) become properties too;
+    time and classname are set."""
     elem = copy.deepcopy(case._elem)
-    props = dict(props)
+    props, moved = dict(props), []
     for block in elem.findall("properties"):
         for prop in block.findall("property"):
             props.setdefault(prop.get("name") or "", prop.get("value") or "")
         elem.remove(block)
+    for attr in [a for a in elem.attrib if a not in ("name", "classname", "time")]:   # file, line, assertions...
+        props.setdefault(attr, elem.attrib.pop(attr))
+    for child in [c for c in elem if c.tag in _MOVED]:
+        text = " ".join(filter(None, [child.get("message"), (child.text or "").strip()]))
+        moved.append(f"[{elem.get('name')}] {child.tag}: {text}")
+        elem.remove(child)
     for result in list(elem.findall("failure")) + list(elem.findall("error")):
         if not result.get("type"):
             result.set("type", result.tag)
     elem.set("time", elem.get("time") or "0")
     elem.set("classname", elem.get("classname") or "")
-    return TestCase.fromelem(elem), {k: v for k, v in props.items() if k}
+    return TestCase.fromelem(elem), {k: v for k, v in props.items() if k}, moved
+
+
+def _ant_timestamp(stamp: str | None) -> str:
+    """The Ant schema's timestamp: ISO 8601 to the second, no zone (pytest writes microseconds and +00:00);
+    read as UTC when it has no zone, now when there is none or it cannot be read."""
+    try:
+        when = datetime.fromisoformat(stamp) if stamp else datetime.now(timezone.utc)
+    except ValueError:
+        when = datetime.now(timezone.utc)
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def merge(sources: list[Path]) -> Merged:
@@ -117,19 +142,21 @@ def merge(sources: list[Path]) -> Merged:
     for index, name in enumerate(sorted(suites)):
         src = suites[name]
         suite = TestSuite(name)
-        suite.timestamp = src.timestamp or time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        suite.timestamp = _ant_timestamp(src.timestamp)
         suite.hostname = src.hostname or "localhost"
         suite._elem.set("package", "bringup")
         suite._elem.set("id", str(index))
         suite.append(Properties())
         for run in src.runs:
             suite.add_property("run_id", run)
-        for case, props in src.cases.values():
+        for case, props, _ in src.cases.values():
             for key, value in props.items():
                 suite.add_property(f"{case.name}::{key}", value)
-        for case, _ in src.cases.values():
+        for case, _, _ in src.cases.values():
             suite.append(case)  # add_testcase recounts the whole suite on every call: quadratic
-        suite.append(SystemOut())
+        out = SystemOut()
+        out.text = "\n".join(line for _, _, moved in src.cases.values() for line in moved) or None
+        suite.append(out)
         suite.append(SystemErr())
         suite.update_statistics()
         xml.add_testsuite(suite)

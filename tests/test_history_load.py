@@ -137,6 +137,13 @@ def test_bringup_history_prints_a_compact_table(reports, capsys):
     assert main(["history", "--reports-dir", str(reports), "--node", "node01", "--last", "1",
                  "--metric", "test_nv*"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "test_nvswitch_fabric_completed[node01-gpu0]: FAIL"
+    assert main(["history", "--reports-dir", str(reports)]) == 0
+    assert capsys.readouterr().out.splitlines()[3:] == [
+        "nccl-sendrecv-rail@rail2@node01+node02 busbw 8 GiB [GB/s]: 48.5 47.9",
+        "test_nvswitch_fabric_completed[node01-gpu0]: FAIL FAIL",
+        "2 more checks never failed in these runs (--all lists them)"]
+    assert main(["history", "--reports-dir", str(reports), "--all", "--metric", "test_link*"]) == 0
+    assert capsys.readouterr().out.splitlines()[3:] == ["test_link_speed[node01-rail0]: ok ok"]
     assert main(["history", "--reports-dir", str(reports), "--since", "yesterday-ish"]) == 2
     assert capsys.readouterr().err.startswith("bringup history: --since 'yesterday-ish': ")
     assert main(["history", "--reports-dir", str(reports / "nope")]) == 2

@@ -2,6 +2,7 @@
 
     bringup history --last 7 --metric 'test_benchmark*' --node node03
     bringup history --since 2026-11-01 --metric '*busbw*'
+    bringup history --all --node node03     # also the checks that never failed
 
 ``--metric`` is a glob on the metric's key (a check's test name with parameters, or a benchmark figure's
 ``<run id> <metric> <size>``); ``--node`` keeps one node's metrics.
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     when.add_argument("--since", default=None, metavar="DATE", help="runs started on or after DATE (UTC)")
     p.add_argument("--metric", default=None, metavar="GLOB", help="metric keys matching GLOB")
     p.add_argument("--node", default=None, metavar="NODE", help="one node's metrics")
+    p.add_argument("--all", action="store_true", help="also the checks that passed in every run shown")
     p.set_defaults(func=run)
 
 
@@ -36,8 +38,10 @@ def _cell(outcome: str, value: float, kind: str) -> str:
     return {"passed": "ok", "failed": "FAIL", "error": "ERR", "skipped": "-", "blocked": "blk"}.get(outcome, outcome or "?")
 
 
-def table(frame, width: int = MAX_SHOWN) -> list[str]:
-    """Lines: a header naming the runs shown, then per metric its values oldest to newest."""
+def table(frame, width: int = MAX_SHOWN, everything: bool = False) -> list[str]:
+    """Lines: a header naming the runs shown, then per metric its values oldest to newest. A 64-node run has
+    tens of thousands of checks: unless ``everything``, a check that passed (or was skipped) in every run shown
+    is only counted in the last line."""
     if frame.empty:
         return ["no runs with results"]
     runs = frame.drop_duplicates("run_id")[["run_id", "started", "status"]]
@@ -49,13 +53,19 @@ def table(frame, width: int = MAX_SHOWN) -> list[str]:
         note = "" if r.status == "finished" else f" ({r.status})"
         lines.append(f"  [{i}] {r.run_id}{note}")
     order = {run: i for i, run in enumerate(shown["run_id"])}
+    quiet = 0
     for key, group in frame.groupby(frame["key"].astype(str), sort=True, observed=True):
         cells = ["."] * len(order)
         kind = str(group["kind"].iloc[0])
+        if kind == "check" and not everything and not group["outcome"].astype(str).isin(("failed", "error")).any():
+            quiet += 1
+            continue
         for r in group.itertuples(index=False):
             cells[order[r.run_id]] = _cell(str(r.outcome), r.value, kind)
         unit = str(group["unit"].iloc[0]) if kind == "bench" else ""
         lines.append(f"{key}{' [' + unit + ']' if unit else ''}: {' '.join(cells)}")
+    if quiet:
+        lines.append(f"{quiet} more checks never failed in these runs (--all lists them)")
     return lines
 
 
@@ -81,6 +91,6 @@ def run(args: argparse.Namespace) -> int:
     if args.metric and not frame.empty:
         keys = [k for k in frame["key"].astype(str).unique() if fnmatch.fnmatchcase(k, args.metric)]
         frame = frame[frame["key"].astype(str).isin(keys)]
-    for line in table(frame):
+    for line in table(frame, everything=args.all):
         print(line)
     return 0

@@ -171,3 +171,21 @@ def test_the_fast_reader_and_the_line_reader_agree_and_a_cut_line_falls_back(rep
     assert rows.fast_check_columns(run / "results.jsonl") is None
     frame = load_history(reports)
     assert "test_mtu[node01-rail1]" in set(frame["key"].astype(str)) and len(frame) == 9
+
+
+def test_a_night_appended_to_the_cache_reads_as_a_rebuild_would(reports, tmp_path):
+    load_history(reports)
+    make_run(reports, "20261103-020000-prod-0003", 1793671200.0, busbw=31.5,
+             records=(CHECK, {**GPU, "node": "node07", "name": "test_nvswitch_fabric_completed[node07-gpu0]"}))
+    appended = load_history(reports)  # one more chunk, node07 and the new run added to the dictionaries
+    from pyarrow import feather
+
+    assert feather.read_table(reports / CACHE_DIR / "rows.arrow")["key"].num_chunks == 2  # appended, not rebuilt
+    shutil.rmtree(reports / CACHE_DIR)
+    rebuilt = load_history(reports)
+    assert len(appended) == len(rebuilt) == 11
+    as_text = lambda f: f.astype({c: str for c in f.columns if str(f[c].dtype) == "category"})  # noqa: E731
+    pd.testing.assert_frame_equal(as_text(appended), as_text(rebuilt))
+    make_run(reports, "20261001-020000-prod-0000", 1790820000.0)  # a run older than the cache: rebuilt in order
+    older = load_history(reports)
+    assert older["run_id"].astype(str).iloc[0] == "20261001-020000-prod-0000" and older["started"].is_monotonic_increasing

@@ -212,9 +212,45 @@ def load_table(reports_dir: Path) -> pa.Table:
             entry["warning"] = str(exc)
             warnings.warn(str(exc), HistoryWarning, stacklevel=3)
         index["runs"][name] = entry
-    table = _combine([table, *new_tables])
+    appended = _append(table, new_tables) if not gone and cached else None
+    table = appended if appended is not None else _combine([table, *new_tables])
     cache.write(index, table)
     return table
+
+
+MAX_CHUNKS = 16  # appended nights before the cache is compacted into one chunk per column
+
+
+def _append(table: pa.Table, new_tables: list[pa.Table]) -> pa.Table | None:
+    """The nightly case made cheap: runs that start after every cached run are added as one more chunk that
+    shares the cached dictionaries (new values appended to them), so the year already cached is neither
+    re-encoded nor copied, only written out again. None when that does not hold (a run from the past, a
+    dictionary outgrowing its index type, too many chunks): the caller rebuilds."""
+    new_tables = [t for t in new_tables if t.num_rows]
+    if not new_tables:
+        return table
+    if not table.num_rows or table["run_id"].num_chunks >= MAX_CHUNKS:
+        return None
+    new = _combine(new_tables)
+    if pc.min(new["started"]).value < pc.max(table["started"]).value:
+        return None
+    columns = []
+    for name in table.column_names:
+        old_chunks, added = table[name].chunks, new[name].chunk(0)
+        if not pa.types.is_dictionary(added.type):
+            columns.append(pa.chunked_array(old_chunks + [added.cast(old_chunks[0].type)]))
+            continue
+        known = old_chunks[0].dictionary
+        values = added.dictionary.take(added.indices)
+        missing = pc.unique(values.filter(pc.invert(pc.is_in(values, value_set=known))))
+        dictionary = pa.concat_arrays([known, missing]) if len(missing) else known
+        width = old_chunks[0].type.index_type
+        if len(dictionary) > {pa.int8(): 127, pa.int16(): 32767}.get(width, 2**31 - 1):
+            return None
+        indices = pc.index_in(values, value_set=dictionary).cast(width)
+        columns.append(pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, dictionary) for c in old_chunks]
+                                        + [pa.DictionaryArray.from_arrays(indices, dictionary)]))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def load_history(reports_dir: Path, since: Any = None, last: int | None = None) -> pd.DataFrame:

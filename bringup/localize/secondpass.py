@@ -1,13 +1,13 @@
 """First pass -> suspects -> their re-test against known-good partners (pure).
 
 A first pass (a schedule of pair runs per rail, :mod:`bringup.bench.schedule`) gives one figure per pair.
-A pair below the limit (its baseline, or the fleet's robust outlier limit) makes both its ends *suspects*,
-each in the role it had (the sender of a one-way test, or the receiver): a slow pair alone cannot say which
-end is slow. Every suspect is then re-tested, in the same role, against up to ``partners`` *known-good*
-nodes of the same rail (nodes slow in fewer than half of their first-pass pairs: with a ring, none; with all
-pairs, the one pair they had with a bad node), same-leaf partners first so the
-path is the two leaf ports only, and every slow pair runs once more (its peers re-pair once). Each suspect is
-re-tested once: no round three, so the cost is bounded.
+A pair below the limit (its baseline, or the fleet's robust outlier limit) makes its *doubtful* ends
+suspects (an end slow in half its first-pass pairs or more; both ends when neither is), each in the role it
+had (the sender of a one-way test, or the receiver). Every suspect is then re-tested, in the same role,
+against up to ``partners`` *known-good* nodes of the same rail (slow in fewer than half of their first-pass
+pairs: with a ring, none next to a slow pair; with all pairs, a node whose one slow pair was with the bad
+node), same-leaf partners first so the path is the two leaf ports only; a slow pair whose two ends are both
+suspects runs once more (its peers re-pair once). No round three, so the cost is bounded.
 
 Outcome per suspect (:func:`judge_suspects`): **blamed** when slow with at least ``MIN_PARTNERS`` distinct
 good partners; **cleared** when good with two of them (or with every one tried, at least one); otherwise

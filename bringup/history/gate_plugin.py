@@ -41,6 +41,7 @@ class HistoryGate:
         self.state = state
         self._history: pd.DataFrame | None = None
         self._positions: dict = {}
+        self.notes: list[str] = []  # unreadable runs skipped while loading (HistoryWarning)
         self._lock = threading.Lock()
 
     @property
@@ -168,7 +169,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     found = config.stash.get(GATE, None)
-    if found is None or found._history is None:
+    if found is None:
         return
-    for note in getattr(found, "notes", []):
+    for note in found.notes:
         terminalreporter.write_line(f"history: {note}", yellow=True)

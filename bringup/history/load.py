@@ -3,12 +3,14 @@
 The frame's columns are :data:`bringup.history.rows.COLUMNS` (plus ``run_dir``, ``item``, ``case``); strings
 are pandas categoricals, ``started`` a UTC timestamp, ``value``/``size`` floats (NaN where there is none).
 
-Reading 365 nights of JSON lines takes tens of seconds, so the rows are cached in ``reports/.history/``:
-``rows.arrow`` (an Arrow IPC file, memory-mapped on read) and ``index.json`` (per run folder: the size and
-mtime of meta.json, results.jsonl and bench/*.csv, and its row count). Every load lists the run folders and
-stats those files, so a run added, deleted, or still being written (its results.jsonl grows) is noticed and
-only that run is read again; an index or cache that does not match the table it describes is rebuilt from the
-runs. A reports folder that cannot be written is loaded without a cache.
+Reading 365 nights of JSON lines takes minutes, so the rows are cached in ``reports/.history/``:
+``rows.arrow`` (an Arrow IPC file, memory-mapped on read, rows in start order, dictionary-encoded strings
+with the narrowest codes) and ``index.json`` (per run folder: the size and mtime of meta.json, results.jsonl
+and bench/*.csv, and its row count). Every load lists the run folders and stats those files, so a run added,
+deleted, or still being written (its results.jsonl grows) is noticed and only that run is read again; a new
+night is appended as one more chunk (:func:`_append`); an index or cache that does not match the table it
+describes is rebuilt from the runs. A reports folder that cannot be written is loaded without a cache.
+benchmarks/history_load.py measures it.
 
 Unreadable runs (meta.json not JSON, a CSV that cannot be read) are skipped with one
 :class:`HistoryWarning` naming the file; runs that never finished are included with their ``status``

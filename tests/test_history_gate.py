@@ -185,8 +185,9 @@ def test_findings_name_what_changed_since_the_last_green_run(tmp_path):
         (tmp_path / name / "versions.json").write_text(json.dumps({"inventory_digest": "d1", "nodes": {
             "node01": {"nccl": nccl, "firmware": "28.39.1002"}, "node03": {"nccl": nccl, "firmware": fw}}}))
     found = judge_run(frame, run_id(1), POLICY, reports_dir=tmp_path)
-    assert [f.message for f in found] == [f"new failure: passed in {run_id(0)}; changed since {run_id(0)}: "
-                                          "NCCL 2.21.5 -> 2.23.4 on all nodes; node03 firmware 28.39.1002 -> 28.41.1000"]
+    assert [f.message for f in found] == [
+        f"new failure: passed in {run_id(0)}; changed since {run_id(0)}: "
+        "NCCL 2.21.5 -> 2.23.4 on all nodes; node03 firmware 28.39.1002 -> 28.41.1000"]
     found = judge_run(frame, run_id(7), POLICY, reports_dir=tmp_path)
     assert found[0].changed == "NCCL 2.21.5 -> 2.23.4 on all nodes"
     assert dict(found[0].properties())["changed"] == "NCCL 2.21.5 -> 2.23.4 on all nodes"

@@ -188,4 +188,5 @@ def test_a_night_appended_to_the_cache_reads_as_a_rebuild_would(reports, tmp_pat
     pd.testing.assert_frame_equal(as_text(appended), as_text(rebuilt))
     make_run(reports, "20261001-020000-prod-0000", 1790820000.0)  # a run older than the cache: rebuilt in order
     older = load_history(reports)
-    assert older["run_id"].astype(str).iloc[0] == "20261001-020000-prod-0000" and older["started"].is_monotonic_increasing
+    assert older["run_id"].astype(str).iloc[0] == "20261001-020000-prod-0000"
+    assert older["started"].is_monotonic_increasing

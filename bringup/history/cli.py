@@ -32,10 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+_CHECK_CELLS = {"passed": "ok", "failed": "FAIL", "error": "ERR", "skipped": "-", "blocked": "blk"}
+
+
 def _cell(outcome: str, value: float, kind: str) -> str:
     if kind == "bench" and not math.isnan(value):
         return f"{round(value, 2):g}" + ("!" if outcome == "fail" else "~" if outcome == "warn" else "")
-    return {"passed": "ok", "failed": "FAIL", "error": "ERR", "skipped": "-", "blocked": "blk"}.get(outcome, outcome or "?")
+    return _CHECK_CELLS.get(outcome, outcome or "?")
 
 
 def table(frame, width: int = MAX_SHOWN, everything: bool = False) -> list[str]:

@@ -167,7 +167,8 @@ def judge_figure(key: str, run_id: str, value: float, metric: str, size: float, 
     message = (f"{what} is {abs(pct):.1f}% {word if worse >= 0 else ('under' if lower_better else 'over')} "
                f"the last {n} runs' median {_num(median)} ({_num(values.min())}..{_num(values.max())}; {span})")
     if regressed:
-        message += f": regressed (more than {policy.k_sigma:g} robust sigma {_num(sigma)} and {policy.min_delta_pct:g}%)"
+        message += (f": regressed (more than {policy.k_sigma:g} robust sigma {_num(sigma)} "
+                    f"and {policy.min_delta_pct:g}%)")
     return Finding(key, "bench", "regressed" if regressed else "ok", message, run_id, last_green=green,
                    median=median, values=tuple(values), runs=runs)
 
@@ -197,7 +198,8 @@ def index_by_key(history: pd.DataFrame) -> dict[str, np.ndarray]:
     benchmark cases and failing checks) does not scan a year of rows per item."""
     if history.empty:
         return {}
-    return {str(k): v for k, v in history.groupby(history["key"].astype(str), sort=False, observed=True).indices.items()}
+    groups = history.groupby(history["key"].astype(str), sort=False, observed=True)
+    return {str(k): v for k, v in groups.indices.items()}
 
 
 def judge_rows(history: pd.DataFrame, rows: pd.DataFrame, run_id: str, started: pd.Timestamp,

@@ -130,8 +130,9 @@ class _Cache:
     def write(self, index: dict[str, Any], table: pa.Table) -> None:
         try:
             self.dir.mkdir(exist_ok=True)
-            for target, write in ((self.table_path, lambda p: feather.write_feather(table, p, compression="uncompressed")),
-                                  (self.index_path, lambda p: Path(p).write_text(json.dumps(index)))):
+            writers = ((self.table_path, lambda p: feather.write_feather(table, p, compression="uncompressed")),
+                       (self.index_path, lambda p: Path(p).write_text(json.dumps(index))))
+            for target, write in writers:
                 fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
                 os.close(fd)
                 try:

@@ -71,8 +71,16 @@ class HistoryGate:
     def _with_changes(self, findings: list[gate.Finding]) -> list[gate.Finding]:
         if self.run_dir is None:
             return findings
-        current = versions.collect(self.run_dir)  # the probes recorded so far in this run
+        current = self._current_versions()
         return gate.attach_changes(findings, self.history(), self.reports_dir, self.run_dir.name, current)
+
+    def _current_versions(self) -> dict:
+        """This run's versions from the probes recorded so far, parsed again only when a recording changed
+        (a 64-node run can have hundreds of failing checks)."""
+        stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in (self.run_dir / "probes").glob("*/l*.json")))
+        if getattr(self, "_versions_stamp", None) != stamp:
+            self._versions_stamp, self._versions = stamp, versions.collect(self.run_dir)
+        return self._versions
 
     def check(self, key: str, outcome: str) -> gate.Finding | None:
         run_id, started = self._now()

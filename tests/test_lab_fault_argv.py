@@ -58,6 +58,10 @@ def test_up_puts_the_line_rate_on_every_node_rail():
         "burst", "256kb", "latency", "20ms"]
 
 
+def test_up_turns_segmentation_offload_off_on_every_rail():
+    assert faults.no_offload_argv("rail1") == ["ethtool", "-K", "rail1", "tso", "off", "gso", "off"]
+
+
 @pytest.mark.parametrize("percent,mbit", [(None, 50), (10, 450), (50, 250), (2.5, 487.5)])
 def test_throttle_rate(percent, mbit):
     assert faults.throttle_mbit(percent) == mbit

@@ -87,6 +87,13 @@ def line_rate_argv(node: str, rail: str) -> list[str]:
     return tbf_argv(rail, LINE_RATE_MBIT, addressing.netns(node))
 
 
+def no_offload_argv(rail: str) -> list[str]:
+    """What ``up`` runs on every node rail too: no TSO/GSO, so every frame on the "cable" is at most the MTU, as on
+    a real wire. A veth otherwise hands 64 KB GSO frames to the bridge, which skips its MTU check for them
+    (``is_skb_forwardable``), and a leaf port at MTU 1500 dropped some transfers and let others through."""
+    return ["ethtool", "-K", rail, "tso", "off", "gso", "off"]
+
+
 def throttle_mbit(percent: float | None) -> float:
     """The throttled rate: ``percent`` below the line rate, or the absolute throttle."""
     if percent is None:

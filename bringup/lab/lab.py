@@ -97,6 +97,7 @@ def _build(lab: LabState) -> None:
             _node_ip(name, ["link", "set", addressing.rail_netdev(r), "up"])
             # The rail's "NIC line rate" (faults.LINE_RATE_MBIT): a veth alone runs as fast as the free CPU.
             run(faults.line_rate_argv(name, addressing.rail_netdev(r)), what=f"{name}: line rate")
+            machines.exec_in(lab.holders[name], name, faults.no_offload_argv(addressing.rail_netdev(r)))
 
     _parallel(lambda leaf: switches.start_lldpd(leaf, lab.holders[leaf]), leaf_names)
     for name in node_names:

@@ -34,6 +34,7 @@ PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 LAB_TOOLS = {
     "ip": "iproute2",
     "tc": "iproute2",
+    "ethtool": "ethtool",  # each rail's segmentation offloads off (faults.no_offload_argv)
     "nsenter": "util-linux",
     "unshare": "util-linux",
     "sshd": "openssh-server",

@@ -10,11 +10,11 @@ down before the next module), while ungrouped tests spread over the other worker
   a port one process finds free and sshd binds later, which another worker could pick in between.
 
 A test that asserts a wall-clock bound (``assert ... time.monotonic() - start < 11``: the session bounds of
-test_bounded_sessions.py, the regex timing of test_rundir_safety.py) runs alone: it waits until no other
-worker is in a test and holds the others off until it is done (a reader-writer lock on a file the workers
-share, with a turnstile so a waiting one is not starved). Under load such bounds fail (measured: the 6-11 s
-session bound took longer with both workers busy). The lab tests keep out of that lock: they hold a worker for
-minutes, and their figures are ratios and lower bounds, not upper bounds on wall time.
+test_bounded_sessions.py, the regex timing of test_rundir_safety.py), or one listed in ``FLAKY_UNDER_LOAD``, runs
+alone: it waits until no other worker is in a test and holds the others off until it is done (a reader-writer
+lock on a file the workers share, with a turnstile so a waiting one is not starved). Under load such bounds fail
+(measured: the 6-11 s session bound took longer with both workers busy). The lab tests keep out of that lock:
+they hold a worker for minutes, and their figures are ratios and lower bounds, not upper bounds on wall time.
 
 xdist hands out the largest group first (``--loadscopereorder``, its default), so the lab group, the longest
 chain of tests that cannot be split, starts at once.
@@ -44,8 +44,18 @@ def _source(func) -> str:
         return ""
 
 
+# Tests seen failing under load with other tests running beside them, by file::name, and why.
+FLAKY_UNDER_LOAD = {
+    # Its ``ran`` fixture makes time.sleep a no-op, so heal's 50 x 50 ms wait for the SIGKILLed loop to go takes
+    # microseconds; with a busy CPU the loop is still in /proc when the test looks (failed 3 times in a row
+    # under -n 2 while the machine was loaded, passes when idle).
+    "test_lab_fault_argv.py::test_flap_starts_one_loop_records_it_and_heal_stops_it",
+}
+
+
 def runs_alone(item: pytest.Item) -> bool:
-    return bool(WALL_CLOCK_BOUND.search(_source(getattr(item, "function", None))))
+    return (f"{item.path.name}::{item.name}" in FLAKY_UNDER_LOAD
+            or bool(WALL_CLOCK_BOUND.search(_source(getattr(item, "function", None)))))
 
 
 @functools.cache

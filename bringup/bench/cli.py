@@ -43,11 +43,13 @@ def check_profile_name(profile: str) -> str:
 def _refusals(r: pd.DataFrame) -> list[str]:
     """Rows a baseline must not be made from: invalid measurements, non-figures, names the schema refuses."""
     def label(frame: pd.DataFrame) -> pd.Series:
-        return frame["case"] + " " + frame["op"] + " " + frame["size"].map(format_size) + " " + frame["metric"]
+        # astype(str): an empty frame's map() comes back int64, which pandas 3 refuses to add to strings
+        return (frame["case"].astype(str) + " " + frame["op"].astype(str) + " "
+                + frame["size"].map(format_size).astype(str) + " " + frame["metric"].astype(str))
 
     out: list[str] = []
     bad = r[~r["valid"]]
-    out += list(label(bad) + ": not a valid measurement: " + bad["invalid_reason"])
+    out += list(label(bad) + ": not a valid measurement: " + bad["invalid_reason"].astype(str))
     bad = r[r["valid"] & ~((r["value"] > 0) & np.isfinite(r["value"]))]
     out += list(label(bad) + ": value " + bad["value"].astype(str) + " is not a positive figure")
     names = r[["benchmark", "metric", "unit"]].drop_duplicates()

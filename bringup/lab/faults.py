@@ -264,13 +264,14 @@ def _stop_background(fault: Fault) -> None:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         return
-    for _ in range(50):
-        if _start_time(pid) is None:
-            return
+    deadline = time.monotonic() + 2.5  # a deadline, not a count of sleeps: SIGKILL takes effect asynchronously
+    while time.monotonic() < deadline:
         try:
             os.waitpid(pid, os.WNOHANG)  # our child when heal runs in the process that injected
         except ChildProcessError:
             pass
+        if _start_time(pid) is None:
+            return
         time.sleep(0.05)
 
 

@@ -11,7 +11,6 @@ Layout for a large cluster: failures first, grouped by check; the layer x node g
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from bringup.designs import LAYER_BY_NUMBER
-from bringup.report import bench_view, overview
+from bringup.report import atomic, bench_view, overview
 from bringup.report.runview import BLAME_COLUMNS, RunView, load
 from bringup.report.safe_text import safe_text
 
@@ -103,11 +102,4 @@ def write(run: Path, view: RunView | None = None, history=None, checks: overview
     """Render and replace ``run/summary.html`` atomically; an OSError (disk full) leaves the old one."""
     run = Path(run)
     page = render(view or load(run), history, checks)
-    target, tmp = run / "summary.html", run / ".summary.html.tmp"
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return atomic.replace(run / "summary.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))

@@ -14,7 +14,6 @@ stderr line in a message would otherwise make the whole file unreadable).
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 from collections import defaultdict
@@ -23,9 +22,10 @@ from typing import Iterable
 from xml.etree import ElementTree
 
 from junitparser import Error, Failure, JUnitXml, Skipped, SystemErr, SystemOut, TestCase, TestSuite
-from junitparser.junitparser import Properties, Property
+from junitparser.junitparser import Properties
 
 from bringup.designs import LAYER_BY_NUMBER
+from bringup.report import atomic
 from bringup.report.safe_text import safe_text
 
 PROPERTY_KEYS = ("layer", "node", "item", "measured", "expected", "unit", "warning", "history", "history_median",
@@ -115,12 +115,10 @@ def indent(xml: JUnitXml) -> None:
 
 def write(records: Iterable[dict], run_id: str, path: Path) -> None:
     """junit.xml, atomically: on an OSError (disk full) the previous junit.xml stays and the error is raised."""
-    xml = build(records, run_id)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        indent(xml)
-        xml.write(str(tmp))
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_xml(build(records, run_id), path)
+
+
+def write_xml(xml, path: Path) -> None:
+    """Indent and write a JUnit document atomically (the run's junit.xml, a merge's output)."""
+    indent(xml)
+    atomic.replace(path, lambda tmp: xml.write(str(tmp)))

@@ -15,8 +15,6 @@ has one testsuite per name (per layer for bringup's own files), testcases keyed 
 from __future__ import annotations
 
 import copy
-import os
-import time
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,12 +163,4 @@ def merge(sources: list[Path]) -> Merged:
 
 
 def write(merged: Merged, path: Path) -> None:
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        junit.indent(merged.xml)
-        merged.xml.write(str(tmp))
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    junit.write_xml(merged.xml, Path(path))

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from bringup.designs import LAYER_BY_NUMBER
-from bringup.report import overview
+from bringup.report import atomic, overview
 from bringup.report.runview import RunView, load, rail_of
 from bringup.report.safe_text import safe_text
 
@@ -112,11 +111,4 @@ def render(view: RunView, checks: overview.Overview | None = None) -> str:
 def write(run: Path, view: RunView | None = None, checks: overview.Overview | None = None) -> Path:
     run = Path(run)
     text = render(view or load(run), checks)
-    target, tmp = run / "metrics.prom", run / ".metrics.prom.tmp"
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return atomic.replace(run / "metrics.prom", lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,5 +1,5 @@
 """What the traffic checks share: the perftest report of a rail, the priority share of a counter diff, and the
-fleet-outlier rule. The arithmetic is pure (tested in tests/test_trafficcheck.py); the checks live in suites/.
+fleet-outlier rule. The arithmetic is pure (tested in tests/unit/test_trafficcheck.py); the checks live in suites/.
 """
 
 from __future__ import annotations

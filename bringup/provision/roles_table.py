@@ -1,6 +1,6 @@
 """The README's table of roles and the inventory variables they read, generated from playbooks/.
 
-``python3 -m bringup.provision.roles_table`` prints it; tests/test_playbooks.py fails when the README's copy
+``python3 -m bringup.provision.roles_table`` prints it; tests/playbooks/test_playbooks.py fails when the README's copy
 (between the ``roles-table`` markers) differs, so the table cannot drift from ``defaults/``.
 """
 

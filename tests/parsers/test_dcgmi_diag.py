@@ -53,7 +53,7 @@ def test_tag_output_prefixed_json():
 
 
 def test_json_of_another_shape_raises():
-    # Found by tests/test_fuzz_parsers.py: null where a category's tests list belongs raised a bare TypeError.
+    # Found by tests/parsers/test_fuzz_parsers.py: null where a category's tests list belongs raised a bare TypeError.
     document = json.loads(fixture("dcgmi_diag", "r1_pass.json"))
     document["DCGM GPU Diagnostic"]["test_categories"][0]["tests"] = None
     with pytest.raises(ParseError) as raised:

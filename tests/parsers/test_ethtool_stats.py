@@ -28,7 +28,7 @@ def test_missing_header_raises():
 
 
 def test_double_sign_counter_names_the_line():
-    # Found by tests/test_fuzz_parsers.py: `--184467213` passed the lstrip("-") test and int() raised ValueError.
+    # Found by tests/parsers/test_fuzz_parsers.py: `--184467213` passed the lstrip("-") test and int() raised ValueError.
     text = fixture("ethtool_stats", "mlx5.txt").replace("rx_packets: 184467213", "rx_packets: --184467213")
     with pytest.raises(ParseError) as raised:
         ethtool_stats.parse(text)

@@ -57,7 +57,7 @@ def test_chronyc_synchronised_and_not():
     assert not chronyc.parse(unsynced).synchronised
     with pytest.raises(ParseError, match="no 'Leap status' line"):
         chronyc.parse("\n".join(capture("chrony").splitlines()[:5]))
-    # a garbled Stratum line (found by tests/test_fuzz_parsers.py): a ParseError, not int()'s ValueError
+    # a garbled Stratum line (found by tests/parsers/test_fuzz_parsers.py): a ParseError, not int()'s ValueError
     garbled = capture("chrony").replace("Stratum         : 3", "Stratum         : : 3")
     with pytest.raises(ParseError, match="unexpected Stratum value: ': 3'"):
         chronyc.parse(garbled)
@@ -102,7 +102,7 @@ def test_every_parser_is_reachable_from_the_cli(tmp_path):
 
 
 def test_ulimit_unicode_digit_is_not_a_number():
-    # Found by tests/test_fuzz_parsers.py: "²".isdigit() is True but int("²") raises ValueError; digits are now
+    # Found by tests/parsers/test_fuzz_parsers.py: "²".isdigit() is True but int("²") raises ValueError; digits are now
     # tested with isdecimal() in every parser.
     with pytest.raises(ParseError) as raised:
         ulimit.parse("²\n")

@@ -25,7 +25,7 @@ def test_garbled_entry_raises():
 
 
 def test_json_of_another_shape_raises():
-    # Found by tests/test_fuzz_parsers.py: a number where addr_info's list belongs raised a bare TypeError.
+    # Found by tests/parsers/test_fuzz_parsers.py: a number where addr_info's list belongs raised a bare TypeError.
     document = json.loads(fixture("ip_addr", "lab.json"))
     document[0]["addr_info"] = 5
     with pytest.raises(ParseError) as raised:

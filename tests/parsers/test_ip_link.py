@@ -45,7 +45,7 @@ def test_text_form_garbled_raises():
 
 
 def test_json_mtu_must_be_an_integer():
-    # Found by tests/test_fuzz_parsers.py: int() turned an mtu of 9000.5 into 9000 and raised on NaN.
+    # Found by tests/parsers/test_fuzz_parsers.py: int() turned an mtu of 9000.5 into 9000 and raised on NaN.
     text = fixture("ip_link", "cx7_sriov.json")
     with pytest.raises(ParseError) as raised:
         ip_link.parse(text.replace('"mtu":9000', '"mtu":9000.5', 1))

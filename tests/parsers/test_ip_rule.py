@@ -27,7 +27,7 @@ def test_real_lab_rules():
 
 
 def test_priority_that_is_not_an_integer_raises():
-    # Found by tests/test_fuzz_parsers.py: 1e309 decodes to inf and int(inf) raised OverflowError.
+    # Found by tests/parsers/test_fuzz_parsers.py: 1e309 decodes to inf and int(inf) raised OverflowError.
     text = fixture("ip_rule", "rail_rules.json").replace('"priority":0', '"priority":1e309', 1)
     with pytest.raises(ParseError) as raised:
         ip_rule.parse(text)

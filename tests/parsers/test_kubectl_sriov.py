@@ -110,7 +110,7 @@ def test_bringup_parse_reaches_them(tool, name):
 
 
 def test_nodestates_of_another_shape_raise():
-    # Found by tests/test_fuzz_parsers.py: a number where status.interfaces' list belongs raised a bare TypeError.
+    # Found by tests/parsers/test_fuzz_parsers.py: a number where status.interfaces' list belongs raised a bare TypeError.
     document = json.loads(fixture("kubectl_sriov", "nodestates.json"))
     document["items"][0]["status"]["interfaces"] = 5
     with pytest.raises(ParseError) as raised:

@@ -94,7 +94,7 @@ def test_no_pci_functions_is_an_empty_result():
 
 
 def test_numa_node_that_is_not_a_number_names_the_line():
-    # Found by tests/test_fuzz_parsers.py: `NUMA node: ` (cut) or `NUMA node: ²0` raised a bare ValueError.
+    # Found by tests/parsers/test_fuzz_parsers.py: `NUMA node: ` (cut) or `NUMA node: ²0` raised a bare ValueError.
     text = fixture("lspci_vvv", "legacy_pciutils_3_5.txt")
     with pytest.raises(ParseError) as raised:
         lspci_vvv.parse(text.replace("NUMA node: 0", "NUMA node: ²0", 1))

@@ -37,7 +37,7 @@ def test_short_pfc_row_raises():
 
 
 def test_garbled_dscp2prio_and_tc_priority_rows_name_the_line():
-    # Found by tests/test_fuzz_parsers.py: these raised a bare ValueError from int() (no line named).
+    # Found by tests/parsers/test_fuzz_parsers.py: these raised a bare ValueError from int() (no line named).
     text = fixture("mlnx_qos", "doca_dscp.txt")
     with pytest.raises(ParseError) as raised:
         mlnx_qos.parse(text.replace("prio:3 dscp:31,", "prio:3 dscp:3\x001,"))

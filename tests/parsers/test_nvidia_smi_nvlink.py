@@ -35,7 +35,7 @@ def test_link_without_gpu_line_raises():
 
 
 def test_malformed_link_speed_names_the_line():
-    # Found by tests/test_fuzz_parsers.py: `[\d.]+` let 26.5.62 through to float(), a bare ValueError.
+    # Found by tests/parsers/test_fuzz_parsers.py: `[\d.]+` let 26.5.62 through to float(), a bare ValueError.
     text = fixture("nvidia_smi_nvlink", "h100_8gpu.txt").replace("26.562 GB/s", "26.5.62 GB/s", 1)
     with pytest.raises(ParseError) as raised:
         nvidia_smi_nvlink.parse(text)

@@ -63,7 +63,7 @@ def test_no_matrix_raises():
 
 
 def test_nic_legend_cut_between_lines_raises():
-    # Found by tests/test_fuzz_parsers.py: a legend cut after NIC0 left the other nine columns named NIC1..NIC9.
+    # Found by tests/parsers/test_fuzz_parsers.py: a legend cut after NIC0 left the other nine columns named NIC1..NIC9.
     text = fixture("nvidia_smi_topo", "hgx_h100_8gpu_10nic.txt")
     with pytest.raises(ParseError) as raised:
         nvidia_smi_topo.parse(text[: text.index("  NIC1: mlx5_1")])

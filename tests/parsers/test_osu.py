@@ -11,7 +11,7 @@ from bringup.parsers import ParseError, osu
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "osu"
 # Captures of runs that crashed or were cut: OSU prints no closing line, so a cut of one of these made before
-# the damage reads as a healthy shorter run; tests/test_fuzz_parsers.py wants every cut of a failed capture to
+# the damage reads as a healthy shorter run; tests/parsers/test_fuzz_parsers.py wants every cut of a failed capture to
 # fail, so they live apart and the fuzz below compares their cuts with their partial parse instead.
 FAILED = FIX.parent / "osu_failed"
 

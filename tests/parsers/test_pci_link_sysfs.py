@@ -33,7 +33,7 @@ def test_error_text_raises():
 
 
 def test_malformed_speed_and_signed_width_raise_naming_the_line():
-    # Found by tests/test_fuzz_parsers.py: `3.2.0 GT/s` raised a bare ValueError from float(); int() read `+16`.
+    # Found by tests/parsers/test_fuzz_parsers.py: `3.2.0 GT/s` raised a bare ValueError from float(); int() read `+16`.
     text = fixture("pci_link_sysfs", "cx7_gen5_x16.txt")
     with pytest.raises(ParseError) as raised:
         pci_link_sysfs.parse(text.replace("32.0 GT/s", "3.2.0 GT/s", 1))

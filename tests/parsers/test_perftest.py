@@ -67,7 +67,7 @@ def test_garbled_row_is_an_error():
 
 
 def test_row_with_a_fractional_iteration_count_is_not_a_row():
-    # Found by tests/test_fuzz_parsers.py: `#iterations` of 1.86 reached int() and raised a bare ValueError;
+    # Found by tests/parsers/test_fuzz_parsers.py: `#iterations` of 1.86 reached int() and raised a bare ValueError;
     # like any line that isn't all numbers inside the table it is not a result row, so the only row is gone.
     text = _read("write_bw_mbsec_old.out").replace(" 65536      5000   ", " 65536      1.86   ")
     with pytest.raises(ParseError) as raised:

@@ -28,7 +28,7 @@ def test_real_lab_ping():
 
 
 def test_malformed_loss_percentage_is_no_summary():
-    # Found by tests/test_fuzz_parsers.py: `[0-9.]+` let 1.2.3 through to float(), a bare ValueError.
+    # Found by tests/parsers/test_fuzz_parsers.py: `[0-9.]+` let 1.2.3 through to float(), a bare ValueError.
     text = fixture("ping", "ok_9000.txt").replace("0% packet loss", "1.2.3% packet loss")
     with pytest.raises(ParseError) as raised:
         ping.parse(text)

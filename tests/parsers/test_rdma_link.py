@@ -26,7 +26,7 @@ def test_truncated_json_raises():
 
 
 def test_json_port_must_be_an_integer():
-    # Found by tests/test_fuzz_parsers.py: int() accepted the string "1" and raised a bare error on others.
+    # Found by tests/parsers/test_fuzz_parsers.py: int() accepted the string "1" and raised a bare error on others.
     text = fixture("rdma_link", "cx7.json").replace('"port":1', '"port":"1"', 1)
     with pytest.raises(ParseError) as raised:
         rdma_link.parse(text)

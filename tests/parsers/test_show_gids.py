@@ -29,7 +29,7 @@ def test_garbled_row_raises():
 
 
 def test_count_line_without_a_number_raises():
-    # Found by tests/test_fuzz_parsers.py: `n_gids_found=` (cut) raised a bare ValueError from int().
+    # Found by tests/parsers/test_fuzz_parsers.py: `n_gids_found=` (cut) raised a bare ValueError from int().
     text = fixture("show_gids", "cx7.txt").replace("n_gids_found=4", "n_gids_found=")
     with pytest.raises(ParseError) as raised:
         show_gids.parse(text)

@@ -1,6 +1,6 @@
 """``roce_qos_state``: parse what roce_qos reads from a rail into the values it compares with the contract.
 
-Pure functions, tested on captured ConnectX output (tests/test_playbooks.py). The inputs:
+Pure functions, tested on captured ConnectX output (tests/playbooks/test_playbooks.py). The inputs:
 
 - ``mlnx_qos -i <if>`` (MLNX_OFED/DOCA "Quality of Service")::
 

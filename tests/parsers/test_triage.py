@@ -13,7 +13,7 @@ from bringup.cli import main
 from bringup.triage import cli, context, engine
 from bringup.triage.model import Context
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
 H100 = ROOT / "tests" / "scenarios" / "h100"
 INVENTORY = str(H100 / "inventory")

@@ -10,7 +10,7 @@ from bringup import expect
 from bringup.designs import DESIGNS, parse_layer_selection
 from bringup.inventory import load_inventory
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "inventories" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "inventories" / "examples"
 
 
 @pytest.mark.parametrize("design", DESIGNS, ids=lambda d: d.slug)
@@ -71,7 +71,7 @@ def test_inventory_snapshot_redacts_secrets(tmp_path):
     assert "198.18.0.1" in text and not (tmp_path / "snap" / "group_vars" / "vault.yml").exists()
 
 
-SCENARIO_INVENTORIES = [Path(__file__).resolve().parent / "scenarios" / s / "inventory"
+SCENARIO_INVENTORIES = [Path(__file__).resolve().parents[1] / "scenarios" / s / "inventory"
                         for s in ("h100", "h100_sriov", "h100_device")]
 
 

@@ -7,7 +7,7 @@ import pytest
 from bringup.bench.rows import COLUMNS, nccl_rows, osu_rows
 from bringup.parsers import nccl_tests, osu
 
-FIX = Path(__file__).resolve().parent / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _nccl(name, partial=False):

@@ -13,7 +13,7 @@ from bringup.bench.catalogue import CatalogueError
 from bringup.inventory import load_inventory
 from bringup.model import Hardware
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "inventories" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "inventories" / "examples"
 
 
 @pytest.fixture(scope="module")

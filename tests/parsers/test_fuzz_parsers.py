@@ -51,7 +51,7 @@ from hypothesis import strategies as st
 import bringup.parsers as parsers
 from bringup.parsers import ParseError, to_jsonable
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RECORDED = FIXTURES / "recorded_h100"
 
 # Fixture folders named after another parser, and the real recordings of one H100 VM (tests/fixtures/recorded_h100).
@@ -85,7 +85,7 @@ EXTRA_FIXTURES: dict[str, list[Path]] = {
 
 # Parsers without a tests/fixtures folder are fuzzed with the healthy H100 scenario's captures of their probe
 # (tests/scenarios/h100/captures/common; provenance in that scenario's README.md).
-SCENARIO = Path(__file__).resolve().parent / "scenarios" / "h100" / "captures" / "common"
+SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "h100" / "captures" / "common"
 for _name, _capture in {"chronyc": "chrony.out", "cpufreq": "governor.out", "lspci": "lspci.out",
                         "meminfo": "meminfo.out", "timedatectl": "timedatectl.out", "getent_hosts": "getent-hosts.out",
                         "scontrol_ping": "scontrol-ping.out", "srun_mpi_list": "srun-mpi-list.out",

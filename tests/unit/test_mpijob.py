@@ -16,7 +16,7 @@ from bringup.bench.mpijob import MPIJobError, MPIJobRun
 from bringup.inventory import load_inventory
 from bringup.model import Kubernetes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "mpijob"
 NAME = "dp-mpijob-bert"  # the recorded job's name; our manifest takes it so the recordings answer for it
 

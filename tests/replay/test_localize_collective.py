@@ -20,7 +20,7 @@ from bringup.inventory import load_inventory, write_resolved
 from bringup.localize.pipeline import localize_collective_case
 from tests.localize_fakes import Result
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
 NCCL = (ROOT / "fixtures" / "nccl_tests" / "all_reduce_2node.txt").read_text()
 PERFTEST = (ROOT / "scenarios" / "h100" / "bench" / "perftest-write-bw@rail0@node01+node02.out").read_text()
 NAMES = [f"node0{i}" for i in range(1, 9)]

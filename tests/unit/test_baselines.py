@@ -15,7 +15,7 @@ from bringup.bench import baselines as bl
 from bringup.bench import catalogue
 from bringup.bench.judge import judge
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # One valid entry; the numbers on the right are the file's line numbers the errors below cite.
 GOOD = """\

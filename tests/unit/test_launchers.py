@@ -17,7 +17,7 @@ from bringup.bench.launchers import LaunchError
 from bringup.inventory import load_inventory
 from bringup.model import Hardware
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "inventories" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "inventories" / "examples"
 CAT = catalogue.default()
 NCCL = "/opt/bringup/bench/src/nccl-tests/build"
 OSU = "/opt/bringup/bench/osu/libexec/osu-micro-benchmarks/mpi/pt2pt"

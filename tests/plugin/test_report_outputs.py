@@ -20,7 +20,7 @@ from bringup.report import junit
 from bringup.rundir import read_results
 from tests.scenario_tools import SCENARIOS, apply_fault, build_healthy, load_fault, replay
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parents[1] / "schemas"
 JENKINS = xmlschema.XMLSchema(str(SCHEMAS / "jenkins-junit-10.xsd"))
 ANT = xmlschema.XMLSchema(str(SCHEMAS / "ant-junit-windyroad.xsd"))
 RAIL3 = "test_benchmark_meets_baseline[perftest-write-bw@rail3@node01+node02]"

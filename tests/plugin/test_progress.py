@@ -12,7 +12,7 @@ import pyte
 
 from bringup.report.progress import Progress, duration_text, progress_line
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Clock:

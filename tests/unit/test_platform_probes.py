@@ -8,7 +8,7 @@ from pathlib import Path
 from bringup.inventory import load_inventory
 from bringup.probes import commlibs, gdr, gpu, platform
 
-H100 = Path(__file__).resolve().parent / "scenarios" / "h100" / "inventory"
+H100 = Path(__file__).resolve().parents[1] / "scenarios" / "h100" / "inventory"
 
 
 def _node(name="node01", inventory=H100):

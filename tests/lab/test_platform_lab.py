@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bringup.rundir import read_results
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 GROUP_VARS = """\
 bringup_design: baremetal-slurm-roce

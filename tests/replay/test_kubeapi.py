@@ -18,7 +18,7 @@ from bringup.probes import kubeapi
 from bringup.rundir import read_results
 from tests.scenario_tools import ROOT, latest_run
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kubectl_sriov"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "kubectl_sriov"
 HOSTILE_CONTEXT = "ctx$(touch PWNED);'x"
 CHECKS = ["test_sriov_operator_synced[gpu-l01]", "test_sriov_policy_matches_plan[gpu-l01-rail0]",
           "test_sriov_vfs_allocatable[gpu-l01-rail0]", "test_sriov_rdma_mode_as_declared[gpu-l01]"]

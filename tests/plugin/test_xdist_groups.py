@@ -37,23 +37,23 @@ sys.exit(pytest.main(["--co", "-q", "-p", "no:cacheprovider", *sys.argv[1:]], pl
 
 
 def test_the_trees_lab_sshd_and_timing_tests_are_found():
-    proc = subprocess.run([sys.executable, "-c", GROUPS, "tests/test_transports.py", "tests/test_lab_units.py",
-                           "tests/test_bounded_sessions.py", "tests/test_rundir_safety.py",
-                           "tests/test_lab_fault_argv.py"],
+    proc = subprocess.run([sys.executable, "-c", GROUPS, "tests/live/test_transports.py", "tests/lab/test_lab_units.py",
+                           "tests/live/test_bounded_sessions.py", "tests/plugin/test_rundir_safety.py",
+                           "tests/lab/test_lab_fault_argv.py"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     rows = [line[len("GROUP "):].rsplit(" ", 2) for line in proc.stdout.splitlines() if line.startswith("GROUP ")]
     found = {nodeid: (group, alone) for nodeid, group, alone in rows}
     assert found, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert found["tests/test_transports.py::test_ssh_paramiko_and_ansible_backends_agree"] == ("sshd", "False")
-    assert found["tests/test_transports.py::test_ssh_options_parsing"] == ("None", "False")  # no sshd fixture
-    assert found["tests/test_lab_units.py::test_pair_selection"] == ("lab", "False")
-    assert found["tests/test_bounded_sessions.py::test_a_node_that_never_answers_is_named_within_the_bound[ssh]"] == (
+    assert found["tests/live/test_transports.py::test_ssh_paramiko_and_ansible_backends_agree"] == ("sshd", "False")
+    assert found["tests/live/test_transports.py::test_ssh_options_parsing"] == ("None", "False")  # no sshd fixture
+    assert found["tests/lab/test_lab_units.py::test_pair_selection"] == ("lab", "False")
+    assert found["tests/live/test_bounded_sessions.py::test_a_node_that_never_answers_is_named_within_the_bound[ssh]"] == (
         "sshd", "True")
-    assert found["tests/test_bounded_sessions.py::test_a_local_session_that_never_answers_is_stopped"] == (
+    assert found["tests/live/test_bounded_sessions.py::test_a_local_session_that_never_answers_is_stopped"] == (
         "None", "True")
-    assert found["tests/test_lab_fault_argv.py::test_flap_starts_one_loop_records_it_and_heal_stops_it"] == (
+    assert found["tests/lab/test_lab_fault_argv.py::test_flap_starts_one_loop_records_it_and_heal_stops_it"] == (
         "lab", "True")  # listed in FLAKY_UNDER_LOAD
-    assert found["tests/test_lab_fault_argv.py::test_heal_never_kills_a_reused_pid"] == ("lab", "False")
+    assert found["tests/lab/test_lab_fault_argv.py::test_heal_never_kills_a_reused_pid"] == ("lab", "False")
     alone = {n.split("::")[1].split("[")[0] for n, (_, a) in found.items() if a == "True" and "rundir" in n}
     assert alone == {"test_redaction_stays_linear_on_long_hostile_text"}, alone
 

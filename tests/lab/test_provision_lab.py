@@ -18,7 +18,7 @@ import pytest
 
 from bringup.provision import provision
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The layers whose state the playbooks make in the lab: LLDP on the rails (L3), jumbo MTU on the rails (L4),
 # rail routing (L9), SSH mesh and names (L14), Slurm or mpirun (L15). Others depend on the host the lab runs
 # on (kernel cmdline, memlock in a container) or on hardware the lab has not got.

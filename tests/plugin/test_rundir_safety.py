@@ -30,8 +30,8 @@ from bringup.report import junit
 from bringup.report.safe_text import safe_text
 from bringup.rundir import RunDir, RunDirError, read_results
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parent / "schemas" / "junit.xsd"))
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parents[1] / "schemas" / "junit.xsd"))
 # colour, NUL, BEL, DEL and an undecodable byte as errors="surrogateescape" keeps it
 HOSTILE = "\x1b[31mFAIL\x1b[0m nul\x00 bell\x07 del\x7f byte\udcff"
 HOSTILE_SHOWN = "FAIL nul\\x00 bell\\x07 del\\x7f byte\\xff"

@@ -9,7 +9,7 @@ import pytest
 from bringup.lab import inventory_gen, packages
 from bringup.provision.progress import Progress
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ansible_runner_events"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ansible_runner_events"
 
 
 def _lab(design):

@@ -9,7 +9,7 @@ import pandas as pd
 from bringup.bench import catalogue, plan, verdict
 from bringup.inventory import load_inventory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _planned(inventory: str) -> dict[str, plan.Planned]:

@@ -23,7 +23,7 @@ from bringup.inventory import (Cluster, Connection, InventoryError, Node, load_c
 from bringup.model import Fabric, Hardware
 from bringup.probes import kubeapi, runtime, scheduler
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 ROOT = HERE.parent
 
 

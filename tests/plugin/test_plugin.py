@@ -16,7 +16,7 @@ from junitparser import JUnitXml
 from bringup.report import junit
 from tests.scenario_tools import SCENARIOS, apply_fault, build_healthy, latest_run, load_fault, replay, run_suites
 
-SCHEMA = Path(__file__).parent / "schemas" / "junit.xsd"
+SCHEMA = Path(__file__).parents[1] / "schemas" / "junit.xsd"
 
 
 @pytest.fixture(scope="module")

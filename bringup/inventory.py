@@ -23,7 +23,8 @@ import pydantic
 import yaml
 
 from bringup.designs import Design, UnknownDesign, get_design
-from bringup.model import CablingEntry, Fabric, Frontend, Hardware, HostVars, Rail, host_name_problem
+from bringup.model import (CablingEntry, Fabric, Frontend, Hardware, HostVars, Kubernetes, Mpi, Rail,
+                           host_name_problem)
 from bringup.pairs import rail_peers
 
 INVENTORY_ROOT = Path(__file__).resolve().parent.parent / "inventories"
@@ -70,6 +71,12 @@ class Node:
     # every node of the inventory, in order (L14 SSH mesh and name resolution probe all of them)
     fleet: tuple[str, ...] = field(repr=False, default=())
     frontend: Frontend | None = None  # the management/bootstrap interface (L9), when the inventory declares one
+    # The typed bringup_* variables the probes, checks and launchers read (``vars`` is the raw project mapping,
+    # kept for the resolved record and the playbooks; checks never read it).
+    nic_stack: str | None = None  # doca | inbox | None (undeclared)
+    mpi: Mpi = field(repr=False, default_factory=Mpi)
+    slurm: dict[str, Any] = field(repr=False, default_factory=dict)
+    kubernetes: Kubernetes | None = field(repr=False, default=None)
 
     def rail(self, name: str) -> Rail:
         for rail in self.rails:
@@ -397,6 +404,10 @@ def build_cluster(root: Path, hosts_file: str, records: list[HostRecord], locate
             partition=hv.partition,
             expect=hv.expect.declared(),
             vars=project,
+            nic_stack=hv.nic_stack,
+            mpi=hv.mpi,
+            slurm=hv.slurm,
+            kubernetes=hv.kubernetes,
         )
 
     designs = {n.design.slug for n in nodes.values()}

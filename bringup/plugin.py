@@ -15,12 +15,13 @@ from typing import Any, Callable
 
 import pytest
 
-from bringup import demo, expect
+from bringup import demo
 from bringup.designs import LAYERS, Design, layer_of_path, parse_layer_selection
 from bringup.gating import BLOCKED_PREFIX, Gate
 from bringup.inventory import (Cluster, InventoryError, Node, ansible_source, load_inventory, load_recorded,
                                write_resolved)
-from bringup.kube import KubeFacts
+from bringup.checks.kube import KubeFacts
+from bringup.checks.record import Check
 from bringup.probe.prober import Prober, ProbeSet
 from bringup.probe.transport import NodeUnreachable, ReplayTransport, TestinfraTransport
 from bringup.probes import kubeapi
@@ -354,41 +355,6 @@ def fleet(request: pytest.FixtureRequest) -> Callable[[Callable[[ProbeSet], Any]
         return values
 
     return collect
-
-
-class Check:
-    """Compares measured with expected, records both as properties, fails with a message naming both."""
-
-    def __init__(self, item: pytest.Item):
-        self.item = item
-
-    def record(self, measured: Any, expected: Any = None, unit: str | None = None) -> None:
-        """The last comparison a check makes is the one that decides it (a link's duplex is compared before
-        its speed), so each call replaces measured/expected/unit as one set: no unit of an earlier value
-        stays beside a later value."""
-        fields = {"measured": measured, "expected": expected, "unit": unit}
-        kept = [(k, v) for k, v in self.item.user_properties if k not in fields]
-        self.item.user_properties[:] = kept + [(k, str(v)) for k, v in fields.items() if v is not None]
-
-    def equal(self, what: str, measured: Any, expected: expect.Expected, unit: str | None = None) -> None:
-        self.record(measured, expected, unit)
-        suffix = f" {unit}" if unit else ""
-        assert measured == expected.value, f"{what}: {measured}{suffix} != {expected.value}{suffix} ({expected.source})"
-
-    def at_least(self, what: str, measured: float, expected: expect.Expected, unit: str | None = None) -> None:
-        self.record(measured, f">= {expected.value}", unit)
-        suffix = f" {unit}" if unit else ""
-        assert measured >= expected.value, \
-            f"{what}: {measured}{suffix} < {expected.value}{suffix} ({expected.source})"
-
-    def fleet_identical(self, what: str, node: str, values: dict[str, Any], declared: expect.Expected | None) -> None:
-        expected = declared or expect.fleet_majority(values)
-        measured = values.get(node)
-        self.record(measured, expected)
-        if measured != expected.value:
-            others = expect.minority(values, expected)
-            raise AssertionError(f"{what}: {node} has {measured!r}, expected {expected.value!r} ({expected.source}); "
-                                 f"nodes that differ: {', '.join(others)}")
 
 
 @pytest.fixture

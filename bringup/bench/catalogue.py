@@ -161,7 +161,7 @@ class Catalogue(_Strict):
 
 
 def bench_prefix(node: "Node") -> str:
-    return str((node.vars.get("bringup_mpi") or {}).get("benchmarks_prefix") or DEFAULT_PREFIX)
+    return str(node.mpi.benchmarks_prefix or DEFAULT_PREFIX)
 
 
 def _where(data: dict, loc: tuple) -> str:

@@ -98,7 +98,7 @@ def _host(name: str) -> str:
 
 
 def _mpi(node: "Node") -> dict[str, Any]:
-    return node.vars.get("bringup_mpi") or {}
+    return node.mpi.model_dump(exclude_none=True)
 
 
 def _ranks_per_node(case: Case, nodes: list["Node"]) -> int:
@@ -281,7 +281,7 @@ def mpirun_launch(case: Case, nodes: list["Node"], env: dict[str, str] | None = 
 # ---------------------------------------------------------------------------------------------------- srun
 
 def _slurm(node: "Node") -> dict[str, Any]:
-    return node.vars.get("bringup_slurm") or {}
+    return node.slurm
 
 
 def srun_launch(case: Case, nodes: list["Node"], env: dict[str, str] | None = None, *, rail: str | None = None,
@@ -327,8 +327,7 @@ def job_name(case: Case, nodes: list["Node"], rail: str | None = None) -> str:
 def _k8s(node: "Node"):
     from bringup.model import Kubernetes
 
-    raw = node.vars.get("bringup_kubernetes")
-    return Kubernetes(**raw) if raw else Kubernetes()
+    return node.kubernetes or Kubernetes()
 
 
 def _sriov(nodes: list["Node"]) -> bool:

@@ -57,6 +57,7 @@ def _status(args: argparse.Namespace) -> int:
     for name, sw in info["switches"].items():
         daemons = " ".join(f"{d}={'up' if ok else 'down'}" for d, ok in sw.items() if d != "alive")
         print(f"  {name:8} {'switch':14} {'alive' if sw['alive'] else 'DEAD':6} {daemons}")
+    print(f"CPU budget: {info.get('cpu_budget') or 'unknown'}")
     print("faults: " + (", ".join(info["faults"]) or "none"))
     return 0
 

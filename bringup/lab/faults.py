@@ -13,7 +13,7 @@ the lab state, so healing restores exactly what was there, even when the playboo
 | flap         | node rail  | the leaf's port goes down and up again and again (a background loop)  |
 | cable-swap   | node rail  | that rail's and the next rail's cables are crossed at the leaves      |
 | route        | node rail  | the rail's source-policy routing table is flushed                     |
-| slow-node    | node       | busy loops pinned, with the node's processes, to one CPU              |
+| slow-node    | node       | busy loops in the node's cgroup, pinned with its processes to one CPU |
 | slurmd-stop  | node       | slurmd on the node is killed                                          |
 | unreachable  | node       | sshd on the node is stopped                                           |
 
@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from bringup.lab import addressing, machines, nodes, state, switches
+from bringup.lab import addressing, cgroups, machines, nodes, state, switches
 from bringup.lab.errors import LabError, run
 from bringup.lab.state import Fault, LabState
 
@@ -51,9 +51,18 @@ TBF_BURST = "256kb"
 TBF_LATENCY = "20ms"
 FAULT_MTU = 1500
 FLAP_DOWN_S, FLAP_UP_S = 1, 2  # a down of 1 s in every 3: each 5 s iperf3 run meets at least one
-SLOW_CPU = 0  # the CPU the slow node's processes and its busy loops share
+# slow-node: busy loops inside the node's cgroup (bringup/lab/cgroups.py), pinned with the node's processes to one
+# CPU, at nice -19: each loop weighs 68590 against a nice-0 process's 1024 (sched_prio_to_weight,
+# kernel/sched/core.c), so while 2 run, the node's iperf3 gets 1024 / (2 x 68590 + 1024) = 0.7% of that CPU. It
+# needs more: 1.0-1.2% of a core to send at the 500 Mbit/s line rate, 3-4% to receive (iperf3 -J's
+# cpu_utilization_percent, TSO/GSO off, measured on the 2-core VM). Measured there (rail1, node02 with node03):
+# healthy 0.496-0.497 Gb/s; with the fault node02 sends 0.24 and receives 0.19, other nodes' pairs 0.496. At
+# nice -10 (weight 9548: 5% left to iperf3) it read 0.49; with 4 loops at -19 0.15 / 0.08, but an SSH login to
+# the node took 11 s (5-6 s with 2). Inside no cgroup, nice changes nothing: each SSH session is an autogroup of
+# its own (kernel.sched_autogroup_enabled), and the old fault, loops outside the node's group, read 0.496.
+SLOW_CPU = 0
 SLOW_LOOPS = 2
-SLOW_NICE = -10  # the loops outweigh a node process ~9:1 each (CFS weights 9548 vs 1024, kernel/sched/core.c)
+SLOW_NICE = -19
 
 
 @dataclass(frozen=True)
@@ -218,20 +227,47 @@ def _netns_pids(node: str) -> list[int]:
     return [int(p) for p in run(["ip", "netns", "pids", addressing.netns(node)], what=node).stdout.split()]
 
 
+def _node_group(node: str) -> cgroups.Hierarchy:
+    """The hierarchy holding the node's cgroup; LabError (why) where the lab has none."""
+    reason = cgroups.unavailable()
+    hierarchy = cgroups.find()
+    if reason or not cgroups.group_dir(hierarchy, node).is_dir():
+        raise LabError(f"{node}: slow-node needs the node's cgroup with its CPU budget (bringup/lab/cgroups.py), "
+                       + (f"and this host has none: {reason}" if reason else
+                          f"and {cgroups.group_dir(hierarchy, node)} is missing; `bringup lab up --force` makes it"))
+    return hierarchy
+
+
+def adopt_node(lab: LabState, node: str) -> None:
+    """Every process of the node into its cgroup (a daemon started since ``up`` by ``nsenter``, which lands in
+    the caller's group); nothing where the lab has no cgroups."""
+    hierarchy = cgroups.find()
+    if hierarchy is not None and cgroups.group_dir(hierarchy, node).is_dir():
+        cgroups.adopt(hierarchy, node, _netns_pids(node))
+
+
 def _slow_inject(lab: LabState, fault: Fault) -> None:
-    """The node's own processes (sshd, slurmd: what starts its benchmarks) move onto the hog's CPU, so whatever
-    runs on the node competes with the loops, as on a node whose cores a runaway process holds."""
+    """The node's own processes (sshd, slurmd: what starts its benchmarks) and the loops share the node's cgroup
+    and one CPU, so whatever runs on the node competes with the loops for the node's CPU, as on a node whose
+    cores a runaway process holds; the other nodes' groups keep their share."""
+    hierarchy = _node_group(fault.node)
+    cgroups.adopt(hierarchy, fault.node, _netns_pids(fault.node))
     fault.undo["affinity"] = sorted(os.sched_getaffinity(lab.holders[fault.node]))
     for pid in _netns_pids(fault.node):
         run(["taskset", "-a", "-p", "-c", str(SLOW_CPU), str(pid)], what=fault.node, check=False)
-    _start_background(fault, slow_node_argv(lab.holders[fault.node]))
+    procs = cgroups.group_dir(hierarchy, fault.node) / "cgroup.procs"
+    _start_background(fault, cgroups.in_group_argv(procs, slow_node_argv(lab.holders[fault.node])))
 
 
 def _slow_heal(lab: LabState, fault: Fault) -> None:
+    """Loops killed, the node's processes back on every CPU, the node's budget as ``up`` set it."""
     _stop_background(fault)
     cpus = ",".join(str(c) for c in fault.undo["affinity"])
     for pid in _netns_pids(fault.node):
         run(["taskset", "-a", "-p", "-c", cpus, str(pid)], what=fault.node, check=False)
+    hierarchy = cgroups.find()
+    if hierarchy is not None and cgroups.group_dir(hierarchy, fault.node).is_dir():
+        cgroups.set_budget(hierarchy, fault.node, cgroups.NODE_QUOTA_US)
 
 
 # ------------------------------------------------------------------ background processes (flap, slow-node)
@@ -365,6 +401,7 @@ def _stop_daemon(lab: LabState, fault: Fault, daemon: str) -> None:
 def _start_daemon(lab: LabState, fault: Fault) -> None:
     argv = fault.undo["argv"]
     _in_node(lab, fault.node, ["sh", "-c", shlex.join(argv) + " </dev/null >/dev/null 2>&1 &"])
+    adopt_node(lab, fault.node)  # started by nsenter: back into the node's cgroup
 
 
 def _unreachable_inject(lab: LabState, fault: Fault) -> None:
@@ -374,6 +411,7 @@ def _unreachable_inject(lab: LabState, fault: Fault) -> None:
 def _unreachable_heal(lab: LabState, fault: Fault) -> None:
     nodes.start_sshd(fault.node, lab.holders[fault.node])
     nodes.wait_sshd(fault.node, _index(fault.node))
+    adopt_node(lab, fault.node)  # started by nsenter: back into the node's cgroup
 
 
 FAULTS: dict[str, FaultKind] = {
@@ -389,8 +427,8 @@ FAULTS: dict[str, FaultKind] = {
                       _flap_inject, _flap_heal),
     "cable-swap": FaultKind("a rail's cable crossed with the next rail's", True, _cable_swap_inject, _cable_swap_heal),
     "route": FaultKind("a rail's source-policy route table flushed", True, _route_inject, _route_heal),
-    "slow-node": FaultKind(f"{SLOW_LOOPS} busy loops (nice {SLOW_NICE}) pinned with the node's processes to CPU "
-                           f"{SLOW_CPU}", False, _slow_inject, _slow_heal),
+    "slow-node": FaultKind(f"{SLOW_LOOPS} busy loops (nice {SLOW_NICE}) in the node's cgroup, pinned with its "
+                           f"processes to CPU {SLOW_CPU}", False, _slow_inject, _slow_heal),
     "slurmd-stop": FaultKind("slurmd killed", False, lambda l, f: _stop_daemon(l, f, "slurmd"), _start_daemon),
     "unreachable": FaultKind("sshd stopped", False, _unreachable_inject, _unreachable_heal),
 }

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bringup.designs import get_design
-from bringup.lab import addressing, faults, inventory_gen, machines, nodes, packages, state, switches
+from bringup.lab import addressing, cgroups, faults, inventory_gen, machines, nodes, packages, state, switches
 from bringup.lab.errors import LabError, run
 from bringup.lab.state import STATE_DIR, LabState
 
@@ -64,7 +64,7 @@ def up(nodes_count: int = 4, rails: int = 2, design: str = "baremetal-slurm-roce
         raise LabError(f"{exc}\n(the half-built lab stays for inspection; `bringup lab down` removes it, "
                        f"`bringup lab up --force` rebuilds it)") from None
     log(f"bringup lab: {nodes_count} nodes x {rails} rails ({design}) up in {time.time() - started:.1f} s; "
-        f"inventory {lab.inventory}")
+        f"inventory {lab.inventory}; CPU budget: {lab.cpu_budget}")
     return lab
 
 
@@ -103,10 +103,24 @@ def _build(lab: LabState) -> None:
     for name in node_names:
         nodes.start_sshd(name, lab.holders[name])
     _parallel(lambda item: nodes.wait_sshd(item[1], item[0]), list(enumerate(node_names, start=1)))
+    _node_groups(lab)
 
     lab.inventory = str(inventory_gen.write(nodes_count, rails, design))
     lab.complete = True
     lab.save()
+
+
+def _node_groups(lab: LabState) -> None:
+    """A cgroup with a CPU budget per node, holding its init and sshd (so all that SSH starts on the node):
+    bringup/lab/cgroups.py. A host where none can be made keeps a lab without budgets; the state says why."""
+    try:
+        hierarchy = cgroups.create(lab.node_names)
+    except LabError as exc:
+        lab.cpu_budget = f"none: {exc}"
+        return
+    for name in lab.node_names:
+        faults.adopt_node(lab, name)
+    lab.cpu_budget = f"{cgroups.NODE_QUOTA_US / cgroups.PERIOD_US:g} CPU per node ({cgroups.group_dir(hierarchy)})"
 
 
 def _node_ip(name: str, args: list[str]) -> None:
@@ -128,6 +142,7 @@ def down(log=print) -> list[str]:
         names |= {p.name for p in STATE_DIR.joinpath("machines").iterdir()}
     for name in sorted(names):
         notes += machines.destroy(name, holders.get(name))
+    notes += cgroups.remove()
     if switches.remove_host_uplink():
         notes.append(f"removed {addressing.HOST_VETH}")
     inventory_gen.remove()
@@ -160,7 +175,8 @@ def status() -> dict:
         leftovers = machines.leftover_netns()
         return {"up": False, "leftovers": leftovers}
     result: dict = {"up": True, "complete": lab.complete, "design": lab.design, "nodes": {}, "switches": {},
-                    "faults": [f.label() for f in lab.faults], "inventory": lab.inventory}
+                    "faults": [f.label() for f in lab.faults], "inventory": lab.inventory,
+                    "cpu_budget": lab.cpu_budget}
     for i, name in enumerate(lab.node_names, start=1):
         pid = lab.holders.get(name)
         alive = machines.alive(pid, name)

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping, NamedTuple
 
 from bringup.bench import schedule
 from bringup.localize.model import Measure, Suspect
-from bringup.trafficcheck import low_outlier_limit
+from bringup.checks.traffic import low_outlier_limit
 
 MIN_PARTNERS = 2  # issue 12: "blamed only when it is slow with at least two distinct good partners"
 PARTNERS = 3  # partners tried per suspect: two must agree, a third breaks a tie when one partner is noisy
@@ -42,7 +42,7 @@ def slow_limit(values: Iterable[float | None], baseline_limit: float | None = No
                sigmas: float = FLEET_SIGMAS) -> float | None:
     """The figure below which a pair is slow: the stricter of its baseline's lower limit and the fleet's
     robust outlier limit (median - sigmas x max(1.4826 MAD, 5% of the median),
-    :func:`bringup.trafficcheck.low_outlier_limit`; needs >= 4 figures). None when neither is known:
+    :func:`bringup.checks.traffic.low_outlier_limit`; needs >= 4 figures). None when neither is known:
     nothing can be called slow."""
     figures = [v for v in values if v is not None]
     fleet = low_outlier_limit(figures, sigmas, FLEET_SIGMA_FLOOR)

@@ -25,7 +25,7 @@ DEBIAN_MCA_FILE = "/etc/openmpi/openmpi-mca-params.conf"
 
 
 def mca_file(node: "Node") -> str:
-    bundle = (node.vars.get("bringup_mpi") or {}).get("bundle_path")
+    bundle = node.mpi.bundle_path
     return f"{str(bundle).rstrip('/')}/etc/openmpi-mca-params.conf" if bundle else DEBIAN_MCA_FILE
 
 

@@ -38,7 +38,7 @@ def host_libraries(node: "Node") -> bool:
 
 def plan(node: "Node") -> list[Probe]:
     # The pairwise perftest runs and the NCCL job are benchmarks now (bringup/bench: one disjoint pair at a
-    # time per node, judged against baselines/; the Ring all_reduce's INIT,NET log serves bringup/ncclcheck.py).
+    # time per node, judged against baselines/; the Ring all_reduce's INIT,NET log serves bringup/checks/nccl.py).
     if not (node.hardware.gpus or node.rails) or not host_libraries(node):
         return []
     return [NCCL_VERSION, UCX_VERSION, UCX_DEVICES, OMPI_VERSION, OMPI_INFO, NCCL_CONF, NCCL_ENV]

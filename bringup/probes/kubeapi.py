@@ -157,14 +157,14 @@ def subject(cluster: "Cluster") -> KubectlSubject | None:
     """
     from bringup.inventory import InventoryError
 
-    declared = {n.name: n.vars["bringup_kubernetes"] for n in cluster.nodes if n.vars.get("bringup_kubernetes")}
+    declared = {n.name: n.kubernetes for n in cluster.nodes if n.kubernetes is not None}
     if not declared:
         return None
-    distinct = {repr(sorted(v.items())) for v in declared.values()}
+    distinct = {v.model_dump_json() for v in declared.values()}
     if len(distinct) > 1:
         raise InventoryError(f"{cluster.path}: bringup_kubernetes differs between hosts "
                              f"({', '.join(sorted(declared))}); one inventory is one cluster API")
-    config = Kubernetes(**next(iter(declared.values())))
+    config = next(iter(declared.values()))
     if config.kubectl_host is None:
         return KubectlSubject(config, _Controller())
     try:

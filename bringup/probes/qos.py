@@ -52,6 +52,6 @@ def plan(node: "Node") -> list[Probe]:
         if rail.rdma_device:
             probes += [mlnx_qos(rail), ecn(rail), traffic_class(rail),
                        rdma_cm(rail, "default_roce_tos", "roce_tos"), pause(rail), rings(rail)]
-            if node.vars.get("bringup_nic_stack") != "doca":  # mlnx_qos may be absent: read dcb as well
+            if node.nic_stack != "doca":  # mlnx_qos may be absent: read dcb as well
                 probes += dcb(rail)
     return probes  # the proof by traffic reads the counters around the perftest benchmark (bringup/bench)

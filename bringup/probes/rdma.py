@@ -50,7 +50,7 @@ def rdma_cm(rail, attribute: str, key: str) -> Probe:
 def stack_version(node: "Node") -> Probe:
     """layers.md L7 "Stack version": ofed_info -s on DOCA/MLNX_OFED; the in-tree driver has no release of its
     own, so an inbox host reports mlx5_core's modinfo (srcversion identifies the build)."""
-    if node.vars.get("bringup_nic_stack") == "doca":
+    if node.nic_stack == "doca":
         return Probe("rdma-stack", "ofed_info -s")
     return Probe("rdma-stack", "modinfo mlx5_core")
 

@@ -7,7 +7,8 @@ only; the cabling plan gives each rail's leaf and port.
 
 import pytest
 
-from bringup import expect, netcheck
+from bringup import expect
+from bringup.checks import network
 from bringup.parsers import ethtool, ethtool_fec, ethtool_module, ethtool_stats, lldpctl, mlxlink
 
 
@@ -25,17 +26,17 @@ def test_link_up_at_planned_speed(node, rail, facts, fleet, check):
         source = "bringup_rails[].speed_mbps" if rail.speed_mbps else "bringup_hardware.nic_speed_mbps"
         check.equal(f"{rail.netdev} speed", link.speed_mbps, expect.Expected(declared, f"inventory {source}"), "Mb/s")
     else:
-        check.fleet_identical(f"{rail.netdev} speed (Mb/s)", node.name, netcheck.rail_fleet(fleet, rail, _speed), None)
+        check.fleet_identical(f"{rail.netdev} speed (Mb/s)", node.name, network.rail_fleet(fleet, rail, _speed), None)
 
 
 def test_fec_is_rs(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     fec = facts.parsed(f"fec-{rail.name}", ethtool_fec.parse)
     check.equal(f"{rail.netdev} active FEC", fec.active, expect.declared(node, "fec"))
 
 
 def test_no_uncorrectable_symbol_errors(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     counters = facts.parsed(f"ethtool-S-{rail.name}", ethtool_stats.parse)
     if "rx_pcs_symbol_err_phy" not in counters:
         pytest.fail(f"{rail.netdev} on {node.name}: `ethtool -S` has no rx_pcs_symbol_err_phy (not an mlx5 PHY?)")
@@ -46,7 +47,7 @@ def test_no_uncorrectable_symbol_errors(node, rail, facts, check):
 
 
 def test_optics_dom_within_thresholds(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     module = facts.parsed(f"module-{rail.name}", ethtool_module.parse)
     temp = module.temperature_c
     if temp is None:
@@ -59,10 +60,10 @@ def test_optics_dom_within_thresholds(node, rail, facts, check):
 
 
 def test_link_ber_within_limits(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     if not rail.pci:
         pytest.skip(f"inventory declares no PCI address for {node.name} {rail.name} (mlxlink needs it)")
-    info = netcheck.vendor_output(facts, node, f"mlxlink-{rail.name}", mlxlink.parse, "mlxlink")
+    info = network.vendor_output(facts, node, f"mlxlink-{rail.name}", mlxlink.parse, "mlxlink")
     assert (info.state, info.physical_state) == ("Active", "LinkUp"), \
         f"{rail.netdev} mlxlink State {info.state}, Physical state {info.physical_state} (want Active, LinkUp)"
     for field, key in (("Effective Physical BER", "max_effective_ber"), ("Raw Physical BER", "max_raw_ber")):

@@ -5,15 +5,15 @@ transport, which this suite does not have yet; they are not represented by place
 
 import re
 
-from bringup import netcheck
+from bringup.checks import network
 from bringup.parsers import ethtool_stats
 
 _PAUSE = re.compile(r"^(rx|tx)_prio(\d)_pause$")
 
 
 def test_pfc_pauses_only_on_roce_priority(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
-    prio = netcheck.fabric(node, "pfc_priority")
+    network.require_roce(node, rail)
+    prio = network.fabric(node, "pfc_priority")
     counters = facts.parsed(f"pfc-counters-{rail.name}", ethtool_stats.parse)
     paused = {name: value for name, value in counters.items() if (m := _PAUSE.match(name)) and value > 0
               and int(m[2]) != prio.value}

@@ -5,13 +5,14 @@ defaults to RoCE v2, the netdev MTU matches the plan, and the RDMA netns mode ma
 
 import pytest
 
-from bringup import expect, netcheck
+from bringup import expect
+from bringup.checks import network
 from bringup.parsers import (gid_sysfs, ibv_devinfo, ip_link, modinfo, ofed_info, proc_modules, rdma_cm, rdma_link,
                              rdma_system)
 
 
 def test_rdma_link_active_on_rail_netdev(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     links = [link for link in facts.parsed("rdma-link", rdma_link.parse) if link.device == rail.rdma_device]
     assert links, f"no RDMA link {rail.rdma_device} on {node.name} (`rdma link show` lists none)"
     link = links[0]
@@ -22,18 +23,18 @@ def test_rdma_link_active_on_rail_netdev(node, rail, facts, check):
 
 
 def test_port_is_active_ethernet_at_roce_mtu(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     devices = facts.parsed(f"ibv_devinfo-{rail.name}", ibv_devinfo.parse)
     if rail.rdma_device not in devices:
         pytest.fail(f"`ibv_devinfo -d {rail.rdma_device}` on {node.name} printed no such hca_id")
     port = devices[rail.rdma_device].ports[min(devices[rail.rdma_device].ports)]
     assert port.link_layer == "Ethernet", f"{rail.rdma_device} link_layer {port.link_layer}, not Ethernet (RoCE)"
     assert port.state == "PORT_ACTIVE", f"{rail.rdma_device} port {port.number} state {port.fields['state']}"
-    check.equal(f"{rail.rdma_device} active_mtu", port.active_mtu, netcheck.fabric(node, "roce_mtu"))
+    check.equal(f"{rail.rdma_device} active_mtu", port.active_mtu, network.fabric(node, "roce_mtu"))
 
 
 def test_roce_v2_gid_carries_rail_address(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     gids = facts.parsed(f"gids-{rail.name}", gid_sysfs.parse, allow_rc=(0, 2))
     v2 = [g for g in gids if g.type == "RoCE v2"]
     wanted = str(rail.address.ip) if rail.address else None
@@ -45,7 +46,7 @@ def test_roce_v2_gid_carries_rail_address(node, rail, facts, check):
 
 
 def test_rdma_cm_default_mode_is_roce_v2(node, rail, facts, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     defaults = facts.parsed(f"roce_mode-{rail.name}", rdma_cm.parse)
     port = defaults.get((rail.rdma_device, 1))
     assert port is not None, f"configfs rdma_cm shows no port 1 for {rail.rdma_device}"
@@ -61,7 +62,7 @@ def test_host_mtu_matches_plan(node, rail, facts, fleet, check):
     assert rail.netdev in links, f"{node.name} has no interface {rail.netdev} (`ip link` lists {sorted(links)[:8]})"
     declared = rail.mtu or node.fabric.mtu
     if declared is None:
-        check.fleet_identical(f"{rail.netdev} MTU", node.name, netcheck.rail_fleet(fleet, rail, _mtu), None)
+        check.fleet_identical(f"{rail.netdev} MTU", node.name, network.rail_fleet(fleet, rail, _mtu), None)
         return
     source = "bringup_rails[].mtu" if rail.mtu else "bringup_fabric.mtu"
     check.equal(f"{rail.netdev} MTU", links[rail.netdev].mtu, expect.Expected(declared, f"inventory {source}"))

@@ -8,14 +8,15 @@ bringup/bench/catalogue.yml), bracketed by the ``ethtool -S`` snapshots the benc
 
 import pytest
 
-from bringup import expect, netcheck, trafficcheck
+from bringup import expect
+from bringup.checks import network, traffic
 from bringup.probe.prober import ProbeError
 
 CASE = "perftest-write-bw"
 
 
 def test_roce_traffic_rides_pfc_priority(node, rail, bench, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     run = bench.run_of(CASE, node.name, rail.name, leading=True)
     if run is None or run.skip:
         pytest.skip(run.skip if run else f"no {CASE} run sends from {node.name} on {rail.name}")
@@ -23,9 +24,9 @@ def test_roce_traffic_rides_pfc_priority(node, rail, bench, check):
     side = bench.recorded(run).counters.get(node.name, {}).get(rail.name) or {}
     if not side.get("before") or not side.get("after"):
         raise ProbeError(f"{node.name}: no `ethtool -S {rail.netdev}` snapshots around {run.id}")
-    prio = netcheck.fabric(node, "pfc_priority")
+    prio = network.fabric(node, "pfc_priority")
     try:
-        share = trafficcheck.priority_share(side["before"], side["after"], prio.value)
+        share = traffic.priority_share(side["before"], side["after"], prio.value)
     except ValueError as exc:
         raise ProbeError(f"{node.name}: {rail.netdev}: {exc}") from None
     wanted = expect.declared(node, "traffic_proof_min_share")

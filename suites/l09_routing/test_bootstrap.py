@@ -1,12 +1,12 @@
 """L9 bootstrap NIC (layers.md L9: "frontend netdev reachable; NCCL_SOCKET_IFNAME / MPI OOB interface resolves
 on every node"), per node: the declared frontend is up with its address, and the interface settings NCCL and
 Open MPI bootstrap with select at least one up IPv4 interface on this node, using each library's own
-matching rules (:mod:`bringup.ifselect`). Control traffic must not ride a backend rail where a frontend exists.
+matching rules (:mod:`bringup.checks.ifselect`). Control traffic must not ride a backend rail where a frontend exists.
 """
 
 import pytest
 
-from bringup import ifselect
+from bringup.checks import ifselect
 from bringup.parsers import ip_addr, mca_params, nccl_conf
 from bringup.probes import bootstrap
 from bringup.probes.commlibs import host_libraries
@@ -80,7 +80,7 @@ def _mpi_selection(node, facts, check, param):
         pytest.skip(f"inventory declares no GPUs and no rails for {node.name}: no MPI job runs there")
     _needs_host_libraries(node)
     on_node = facts.parsed("mpi-mca-params", mca_params.parse)
-    declared = ((node.vars.get("bringup_mpi") or {}).get("mca") or {})
+    declared = node.mpi.mca or {}
     if param in on_node:
         spec, source = on_node[param], f"{bootstrap.mca_file(node)} / OMPI_MCA_{param}"
     elif param in declared:

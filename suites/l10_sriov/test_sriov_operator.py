@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from bringup import expect, sriov_operator
+from bringup import expect
+from bringup.checks import sriov_operator
 from bringup.probes import kubeapi
 
 

@@ -8,11 +8,12 @@ Both figures are benchmark runs this node sends on the rail (bringup/bench/catal
 
 import pytest
 
-from bringup import expect, netcheck
+from bringup import expect
+from bringup.checks import network
 
 
 def test_gpu_memory_bandwidth_near_host_memory(node, rail, bench, check):
-    netcheck.require_roce(node, rail)
+    network.require_roce(node, rail)
     runs = {case: bench.run_of(case, node.name, rail.name, leading=True)
             for case in ("perftest-write-bw-gpu", "perftest-write-bw")}
     for case, run in runs.items():

@@ -3,11 +3,11 @@ with GPUDirect RDMA (``via NET/IB/<n>/GDRDMA``); the job is the 2-node Ring all_
 job still runs, slower, and no setting-level check notices.
 """
 
-from bringup import ncclcheck
+from bringup.checks import nccl
 
 
 def test_nccl_uses_gpudirect_rdma(node, bench, check):
-    log = ncclcheck.host_log(node, bench)
+    log = nccl.host_log(node, bench)
     channels = log.net_channels()
     without = [c for c in channels if not c.via.endswith("/GDRDMA")]
     check.record(f"{len(channels) - len(without)} of {len(channels)} NET channels via GDRDMA", "all")

@@ -3,11 +3,11 @@ RoCE device (``NET/IB : Using [0]mlx5_0:1/RoCE ... [7]mlx5_7:1/RoCE``) and no da
 A missing rail here is a rail NCCL will never use, whatever the host layers say.
 """
 
-from bringup import ncclcheck
+from bringup.checks import nccl
 
 
 def test_nccl_uses_every_rail_over_roce(node, bench, check):
-    log = ncclcheck.host_log(node, bench)
+    log = nccl.host_log(node, bench)
     wanted = sorted(r.rdma_device for r in node.rails if r.rdma_device)
     roce = sorted(d.name for d in log.ib_devices if d.kind == "RoCE")
     check.record(" ".join(roce) or "none", " ".join(wanted))

@@ -9,7 +9,8 @@ the fleet's rails fails even when it clears its baseline (robust 3 sigma, bringu
 
 import pytest
 
-from bringup import expect, trafficcheck
+from bringup import expect
+from bringup.checks import traffic
 
 CASE = "perftest-write-bw"
 
@@ -24,7 +25,7 @@ def test_rail_bandwidth_not_a_fleet_outlier(node, rail, bench, check):
     if mine.empty:
         pytest.skip(f"{run.id} measured nothing (its benchmark verdict says why)")
     sigmas = expect.declared(node, "perftest_outlier_sigma")
-    rule = trafficcheck.low_outlier_limit(figures["value"].tolist(), sigmas.value)
+    rule = traffic.low_outlier_limit(figures["value"].tolist(), sigmas.value)
     if rule is None:
         pytest.skip(f"only {len(figures)} rail measurements in the fleet: too few for an outlier test (>= 4)")
     value = float(mine.iloc[-1])

@@ -33,7 +33,7 @@ def test_slurmctld_answers(node, facts, check):
     _slurm(node)
     controllers = facts.parsed("scontrol-ping", scontrol_ping.parse, allow_rc=(0, 1))
     primary = controllers.get("primary", {})
-    wanted = node.vars.get("bringup_slurm", {}).get("controller")
+    wanted = node.slurm.get("controller")
     check.record(f"{primary.get('host')} {primary.get('state')}", f"{wanted or 'primary'} UP")
     assert primary.get("state") == "UP", f"scontrol ping on {node.name}: primary slurmctld {primary or 'missing'}"
     if wanted:

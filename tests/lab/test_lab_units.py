@@ -13,7 +13,7 @@ from bringup.lab import addressing, cli, faults, inventory_gen, lab, nodes, stat
 from bringup.lab.errors import LabError
 from bringup.parsers import ParseError, getent_hosts, hostname_counts, scontrol_node, scontrol_ping, srun_mpi_list, \
     unmunge
-from bringup.peers import keep
+from bringup.checks.peers import keep
 
 
 # ---------------------------------------------------------------- addressing

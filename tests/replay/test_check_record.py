@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from bringup.plugin import Check
+from bringup.checks.record import Check
 from tests.scenario_tools import SCENARIOS, apply_fault, build_healthy, load_fault, replay
 
 

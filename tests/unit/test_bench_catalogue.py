@@ -11,7 +11,7 @@ import yaml
 from bringup.bench import catalogue
 from bringup.bench.catalogue import CatalogueError
 from bringup.inventory import load_inventory
-from bringup.model import Hardware
+from bringup.model import Hardware, Mpi
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "inventories" / "examples"
 
@@ -63,7 +63,7 @@ def test_binary_path_follows_the_benchmarks_prefix(d4_nodes):
     cat = catalogue.default()
     node = d4_nodes[0]
     assert cat.binary_path(cat.case("nccl-alltoall"), node) == "/opt/bringup/bench/src/nccl-tests/build/alltoall_perf"
-    moved = dataclasses.replace(node, vars={**node.vars, "bringup_mpi": {"benchmarks_prefix": "/srv/bench"}})
+    moved = dataclasses.replace(node, mpi=Mpi(**{"benchmarks_prefix": "/srv/bench"}))
     assert cat.binary_path(cat.case("osu-bw-hh"), moved) == \
         "/srv/bench/osu/libexec/osu-micro-benchmarks/mpi/pt2pt/osu_bw"
     assert cat.binary_path(cat.case("perftest-write-lat"), moved) == "/srv/bench/perftest/bin/ib_write_lat"

@@ -1,10 +1,10 @@
-"""The bootstrap-interface matchers against the rules NCCL and Open MPI document (see bringup/ifselect.py)."""
+"""The bootstrap-interface matchers against the rules NCCL and Open MPI document (see bringup/checks/ifselect.py)."""
 
 import ipaddress
 
 import pytest
 
-from bringup import ifselect
+from bringup.checks import ifselect
 from bringup.parsers.ip_addr import Interface
 
 

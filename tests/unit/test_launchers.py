@@ -15,7 +15,7 @@ import pytest
 from bringup.bench import catalogue, launchers
 from bringup.bench.launchers import LaunchError
 from bringup.inventory import load_inventory
-from bringup.model import Hardware
+from bringup.model import Hardware, Kubernetes, Mpi
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "inventories" / "examples"
 CAT = catalogue.default()
@@ -164,8 +164,8 @@ def test_d1_mpijob_asks_for_the_rail_vf(d1):
 
 
 def test_d1_all_rails_and_declared_network_names(d1):
-    nodes = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"image": IMAGE,
-                                                                      "sriov_networks": {"rail0": "net-r0"}}})
+    nodes = [dataclasses.replace(n, mpi=Mpi(**{"image": IMAGE,
+                                                                      "sriov_networks": {"rail0": "net-r0"}}))
              for n in d1]
     job = launchers.launch(CAT.case("nccl-all_reduce-ring"), nodes).manifest["items"][0]
     worker = job["spec"]["mpiReplicaSpecs"]["Worker"]["template"]
@@ -175,8 +175,8 @@ def test_d1_all_rails_and_declared_network_names(d1):
         "nvidia.com/gpu": 8, **{f"nvidia.com/sriov_rail{i}": 1 for i in range(8)}}
     assert job["spec"]["slotsPerWorker"] == 8
     assert "command" not in worker["spec"]["containers"][0]  # the image's entrypoint, as the reference note
-    sshd = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"image": IMAGE,
-                                                                    "worker_command": ["/usr/sbin/sshd", "-De"]}})
+    sshd = [dataclasses.replace(n, mpi=Mpi(**{"image": IMAGE,
+                                                                    "worker_command": ["/usr/sbin/sshd", "-De"]}))
             for n in d1]
     job = launchers.launch(CAT.case("nccl-all_reduce-ring"), sshd).manifest["items"][0]
     assert job["spec"]["mpiReplicaSpecs"]["Worker"]["template"]["spec"]["containers"][0]["command"] == \
@@ -201,8 +201,8 @@ def test_d3_mpijob_claims_the_nic_through_dranet(d3):
 
 
 def test_d3_older_dra_api_keeps_the_flat_request(d3):
-    nodes = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"dra_api": "resource.k8s.io/v1beta1",
-                                                                      "namespace": "bench"}}) for n in d3]
+    nodes = [dataclasses.replace(n, mpi=Mpi(**{"dra_api": "resource.k8s.io/v1beta1",
+                                                                      "namespace": "bench"})) for n in d3]
     template, job = launchers.launch(CAT.case("osu-bw-hh"), nodes, image=IMAGE).manifest["items"]
     assert template["apiVersion"] == "resource.k8s.io/v1beta1" and template["metadata"]["namespace"] == "bench"
     assert template["spec"]["spec"]["devices"]["requests"] == [{
@@ -234,7 +234,7 @@ def test_lab_iperf3_pair_and_netpipe(d4):
     assert npmpi.argv == ["mpirun", "-np", "2", "--hostfile", "hostfile", "--map-by", "ppr:1:node", "--bind-to",
                           "numa", "--mca", "pml", "ucx", "--mca", "btl_tcp_if_include", rails,
                           "NPopenmpi", "-p", "0", "-u", "1048576", "-o", "/dev/null"]
-    root = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"allow_run_as_root": True, "pml": "ob1"}})
+    root = [dataclasses.replace(n, mpi=Mpi(**{"allow_run_as_root": True, "pml": "ob1"}))
             for n in lab]
     assert launchers.launch(CAT.case("netpipe-pair"), root).argv[:2] == ["mpirun", "--allow-run-as-root"]
     assert launchers.launch(CAT.case("netpipe-pair"), root).argv[10:13] == ["--mca", "pml", "ob1"]
@@ -243,8 +243,8 @@ def test_lab_iperf3_pair_and_netpipe(d4):
 def test_mca_parameters(d4):
     assert launchers.mca_params(d4) == {"pml": "ucx", "oob_tcp_if_include": "enp75s0f0np0",
                                         "btl_tcp_if_include": "enp75s0f0np0"}
-    declared = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"mca": {"btl_tcp_if_include": "198.19.0.0/24",
-                                                                                "pml": "ob1"}}}) for n in d4]
+    declared = [dataclasses.replace(n, mpi=Mpi(**{"mca": {"btl_tcp_if_include": "198.19.0.0/24",
+                                                                                "pml": "ob1"}})) for n in d4]
     assert launchers.mca_params(declared) == {"pml": "ob1", "oob_tcp_if_include": "enp75s0f0np0",
                                               "btl_tcp_if_include": "198.19.0.0/24"}
     plain = [dataclasses.replace(n, frontend=None, rails=tuple(
@@ -252,7 +252,7 @@ def test_mca_parameters(d4):
              for n in d4]
     assert launchers.mca_params(plain) == {
         "pml": "ucx", "btl_tcp_if_include": ",".join(f"198.19.{16 + i}.0/24" for i in range(8))}
-    bad = [dataclasses.replace(n, vars={**n.vars, "bringup_mpi": {"mca": {"--host": "x"}}}) for n in d4]
+    bad = [dataclasses.replace(n, mpi=Mpi(**{"mca": {"--host": "x"}})) for n in d4]
     with pytest.raises(LaunchError, match=r"bringup_mpi.mca: '--host' is not an MCA parameter name"):
         launchers.mca_params(bad)
 
@@ -279,7 +279,7 @@ def test_bad_inputs_are_named(d1, d3, d4):
         launchers.launch(CAT.case("nccl-sendrecv-rail"), moved, rail="rail3")
     with pytest.raises(LaunchError, match=r"node01 has no rail 'rail9'"):
         launchers.launch(CAT.case("nccl-sendrecv-rail"), d4, rail="rail9")
-    unplanned = [dataclasses.replace(n, vars={**n.vars, "bringup_kubernetes": {"resources": {"rail0": "r0"}}})
+    unplanned = [dataclasses.replace(n, kubernetes=Kubernetes(**{"resources": {"rail0": "r0"}}))
                  for n in d1]
     with pytest.raises(LaunchError, match=r"bringup_kubernetes.resources.rail3: no SR-IOV resourceName declared"):
         launchers.launch(CAT.case("nccl-sendrecv-rail"), unplanned, rail="rail3", image=IMAGE)
@@ -311,7 +311,7 @@ def test_real_mpirun_accepts_the_argv_and_exports_the_env(d4, tmp_path):
     """Open MPI itself parses our argv: one rank on this machine, the benchmark swapped for `env`."""
     here = dataclasses.replace(
         d4[0], name="localhost", frontend=d4[0].frontend.model_copy(update={"netdev": "lo"}),
-        vars={**d4[0].vars, "bringup_mpi": {"pml": "ob1", "allow_run_as_root": os.geteuid() == 0}})
+        mpi=Mpi(**{"pml": "ob1", "allow_run_as_root": os.geteuid() == 0}))
     launch = launchers.mpirun_launch(CAT.case("netpipe-pair"), [here],
                                      {"NCCL_IB_HCA": "=mlx5_0:1,mlx5_1:1", "NCCL_ALGO": "Ring"})
     for name, content in launch.files.items():

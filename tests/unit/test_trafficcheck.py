@@ -6,7 +6,7 @@ import shlex
 import pytest
 
 from bringup.inventory import load_inventory
-from bringup.trafficcheck import low_outlier_limit, priority_share
+from bringup.checks.traffic import low_outlier_limit, priority_share
 from tests.scenario_tools import SCENARIOS
 
 STATS = "NIC statistics:\n     tx_bytes: {total}\n     tx_prio0_bytes: {p0}\n     tx_prio3_bytes: {p3}\n"
@@ -56,9 +56,9 @@ def h100():
 
 
 def test_nccl_log_job_is_the_ring_all_reduce_benchmark_with_init_net_logging(h100):
-    """One NCCL job serves the benchmark, L12 "NCCL sees GDR" and L13 "NCCL init log" (bringup/ncclcheck.py)."""
+    """One NCCL job serves the benchmark, L12 "NCCL sees GDR" and L13 "NCCL init log" (bringup/checks/nccl.py)."""
     from bringup.bench import catalogue, launchers, plan
-    from bringup.ncclcheck import CASE
+    from bringup.checks.nccl import CASE
 
     case = catalogue.default().case(CASE)
     runs = [p for p in plan.plan_case(case, list(h100.nodes)) if p.skip is None]

@@ -17,7 +17,7 @@ from bringup.probe.prober import ProbeError, ProbeSet
 
 
 def nic_stack(node) -> str | None:
-    return node.vars.get("bringup_nic_stack")
+    return node.nic_stack
 
 
 def require_roce(node, rail) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bringup.kube import KubeFacts
+from bringup.checks.kube import KubeFacts
 from bringup.parsers import kubectl_node, kubectl_nodestates, kubectl_policies, kubectl_poolconfigs
 from bringup.probe.prober import ProbeError
 

@@ -8,7 +8,7 @@ already failed a lower layer is blocked, never failed on the healthy node.
 
 Use from a suite folder's conftest.py::
 
-    from bringup.peers import pytest_collection_modifyitems, pytest_generate_tests  # noqa: F401
+    from bringup.checks.peers import pytest_collection_modifyitems, pytest_generate_tests  # noqa: F401
 """
 
 from __future__ import annotations

@@ -31,13 +31,34 @@ class NoConsensus(AssertionError):
     """The fleet has no majority value, so no node can be judged against it."""
 
 
+class PolicyError(ValueError):
+    """policy.yml holds a key or value the Expect schema refuses."""
+
+
 @lru_cache(maxsize=1)
 def policy() -> dict[str, Any]:
-    return yaml.safe_load(POLICY_FILE.read_text()) or {}
+    """policy.yml validated by the same schema as ``bringup_expect`` (bringup.model.Expect): a typo or a value
+    out of range stops the run naming the file and the key, as an inventory's would."""
+    import pydantic
+
+    from bringup.model import Expect
+
+    raw = yaml.safe_load(POLICY_FILE.read_text()) or {}
+    try:
+        return Expect(**raw).declared()
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PolicyError(f"{POLICY_FILE}: {where}: {first['msg']}") from None
 
 
 def declared(node, key: str, typed: Any = None, typed_name: str | None = None) -> Expected | None:
-    """A typed inventory value wins, then ``bringup_expect[key]``, then the policy file."""
+    """A typed inventory value wins, then ``bringup_expect[key]``, then the policy file. ``key`` must be an
+    Expect field: a check asking for a key nobody can declare is a bug, said at once."""
+    from bringup.model import Expect
+
+    if key not in Expect.model_fields:
+        raise KeyError(f"{key!r} is not a bringup_expect key (bringup/model.py Expect)")
     if typed is not None:
         return Expected(typed, f"inventory {typed_name}")
     if key in node.expect:

@@ -12,8 +12,8 @@ from typing import Any, Callable
 import pytest
 
 from bringup import expect
-from bringup.parsers import dcb, mlnx_qos
 from bringup.probe.prober import ProbeError, ProbeSet
+from bringup.probes import Probe
 
 
 def nic_stack(node) -> str | None:
@@ -32,23 +32,28 @@ def fabric(node, key: str) -> expect.Expected | None:
     return expect.declared(node, key, getattr(node.fabric, key, None), f"bringup_fabric.{key}")
 
 
-def vendor_output(facts: ProbeSet, node, key: str, parser: Callable[[str], Any], tool: str,
-                  allow_rc: tuple[int, ...] = (0,)) -> Any:
-    """Parse a probe that needs an NVIDIA/Mellanox tool or MLNX_OFED interface.
+def vendor_absent(facts: ProbeSet, probe: Probe) -> None:
+    """Before parsing a probe of a vendor tool or MLNX_OFED interface (``probe.vendor``): is it absent by design?
 
     Missing on a node whose inventory declares the DOCA/MLNX_OFED stack: the check fails (ProbeError names
     "<tool> not installed on <node>"). Missing on an inbox-driver node: skipped, naming the inventory value,
     because the interface does not exist there by design.
     """
-    result = facts.result(key)
+    result = facts.result(probe.key)
     absent = result.not_found or "No such file or directory" in (result.stderr or "")
-    if absent and nic_stack(node) != "doca":
-        pytest.skip(f"{tool} not available on {node.name} and the inventory declares nic_stack "
-                    f"{nic_stack(node) or 'unset'} (only the DOCA/MLNX_OFED stack provides it)")
+    if absent and facts.nic_stack != "doca":
+        pytest.skip(f"{probe.vendor} not available on {facts.node} and the inventory declares nic_stack "
+                    f"{facts.nic_stack or 'unset'} (only the DOCA/MLNX_OFED stack provides it)")
     if absent and not result.not_found:
-        raise ProbeError(f"{node.name}: {tool} missing on {node.name} (`{result.command}`: "
+        raise ProbeError(f"{facts.node}: {probe.vendor} missing on {facts.node} (`{result.command}`: "
                          f"{(result.stderr or '').strip().splitlines()[0]})")
-    return facts.parsed(key, parser, allow_rc=allow_rc)
+
+
+def vendor_output(facts: ProbeSet, node, key: str, parser: Callable[[str], Any], tool: str,
+                  allow_rc: tuple[int, ...] = (0,)) -> Any:
+    """:func:`vendor_absent`, then the parsed output, for a probe named by its key (prefer ``facts.get``)."""
+    result = facts.result(key)
+    return facts.get(Probe(key, result.command, parser=parser, allow_rc=allow_rc, vendor=tool))
 
 
 def rail_fleet(fleet, rail, extract: Callable[[ProbeSet, Any], Any]) -> dict[str, Any]:
@@ -57,9 +62,7 @@ def rail_fleet(fleet, rail, extract: Callable[[ProbeSet, Any], Any]) -> dict[str
 
 
 def qos_settings(facts: ProbeSet, node, rail):
-    """Trust, DSCP map and PFC of a rail: ``mlnx_qos``, or on a host without it whose inventory does not
-    declare DOCA, the iproute2 ``dcb`` equivalent (both answer .trust, .prio_of_dscp(), .pfc_enabled)."""
-    if facts.result(f"mlnx_qos-{rail.name}").not_found and nic_stack(node) != "doca":
-        pfc = facts.parsed(f"dcb-pfc-{rail.name}", dcb.parse).pfc
-        return dcb.Dcb(pfc, facts.parsed(f"dcb-app-{rail.name}", dcb.parse).dscp_prio)
-    return vendor_output(facts, node, f"mlnx_qos-{rail.name}", mlnx_qos.parse, "mlnx_qos")
+    """Trust, DSCP map and PFC of a rail (see :func:`bringup.probes.qos.settings`)."""
+    from bringup.probes import qos
+
+    return qos.settings(facts, rail)

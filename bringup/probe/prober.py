@@ -38,6 +38,7 @@ class ProbeSet:
     layer: int
     results: dict[str, CommandResult]
     error: str | None = None
+    nic_stack: str | None = None  # the node's declared bringup_nic_stack: whether vendor tools must exist
 
     def result(self, key: str) -> CommandResult:
         if self.error:
@@ -60,6 +61,18 @@ class ProbeSet:
             raise ProbeError(f"{self.node}: `{res.command}` exited {res.rc}: {detail[0] if detail else 'no output'}")
         return res.stdout
 
+    def get(self, probe: Probe):
+        """The probe's output read by its own parser: the typed facts a check judges. A vendor probe that is
+        absent by design (an inbox-driver node without mlnx_qos) skips the check, naming the inventory value;
+        absent on a DOCA node it fails, naming the tool."""
+        if probe.parser is None:
+            raise TypeError(f"probe {probe.key!r} declares no parser: read facts.result({probe.key!r})")
+        if probe.vendor:
+            from bringup.checks.network import vendor_absent
+
+            vendor_absent(self, probe)
+        return self.parsed(probe.key, probe.parser, allow_rc=probe.allow_rc)
+
     def parsed(self, key: str, parser: Callable[[str], object], **kwargs):
         text = self.output(key, **kwargs)
         try:
@@ -74,7 +87,8 @@ TransportFactory = Callable[[Node], Transport]
 def _probe_set(node: Node, layer: int, plan: list[Probe], results: list[CommandResult], error: str | None) -> ProbeSet:
     """Results keyed by probe key (commands are run once, however many probes share one)."""
     by_command = {r.command: r for r in results}
-    return ProbeSet(node.name, layer, {p.key: by_command[p.command] for p in plan if p.command in by_command}, error)
+    return ProbeSet(node.name, layer, {p.key: by_command[p.command] for p in plan if p.command in by_command}, error,
+                    getattr(node, "nic_stack", None))
 
 
 class Prober:

@@ -43,8 +43,11 @@ def gids(rail) -> Probe:
 
 
 def rdma_cm(rail, attribute: str, key: str) -> Probe:
+    from bringup.parsers import rdma_cm as parser
+
     group = quote(f"{CONFIGFS_RDMA_CM}/{rail.rdma_device}")
-    return Probe(f"{key}-{rail.name}", f"mkdir -p {group} && grep -H . {group}/ports/*/{attribute}")
+    return Probe(f"{key}-{rail.name}", f"mkdir -p {group} && grep -H . {group}/ports/*/{attribute}",
+                 parser=parser.parse)
 
 
 def stack_version(node: "Node") -> Probe:

@@ -4,14 +4,14 @@ import shlex
 from types import SimpleNamespace
 
 from bringup.designs import get_design
-from bringup.model import Frontend, Hardware
+from bringup.model import Frontend, Hardware, Mpi
 from bringup.probes import bootstrap, routing
 
 
 def _node(design="baremetal-mpi-roce", gpus=8, frontend="enp75s0f0np0", mpi=None):
     return SimpleNamespace(name="node01", rails=(), hardware=Hardware(gpus=gpus), design=get_design(design),
                            partition=None, frontend=Frontend(netdev=frontend) if frontend else None,
-                           vars={"bringup_mpi": mpi or {}})
+                           mpi=Mpi(**(mpi or {})), nic_stack=None)
 
 
 def test_railless_node_with_frontend_reads_addresses_and_settings():

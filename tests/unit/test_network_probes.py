@@ -22,7 +22,7 @@ def _node(netdev=HOSTILE, rdma_device="mlx5_0", sriov_vfs=4, stack="inbox"):
     # L9 also reads NCCL/MPI settings (GPUs, host libraries) and an MPI bundle's path, a hostile one here too.
     return SimpleNamespace(name="node01", rails=(rail,), fabric=Fabric(mtu=9000),
                            rail_peers={"rail0": ("node02", "198.19.16.12")},
-                           vars={"bringup_nic_stack": stack, "bringup_mpi": {"bundle_path": f"/opt/{HOSTILE}"}},
+                           nic_stack=stack, mpi=SimpleNamespace(bundle_path=f"/opt/{HOSTILE}", mca=None),
                            hardware=Hardware(gpus=8), design=get_design("baremetal-mpi-roce"), partition=None,
                            frontend=Frontend(netdev="enp75s0f0np0"),
                            # L8's proof by traffic runs perftest against the peer over ssh (D4: the mesh)

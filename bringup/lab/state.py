@@ -44,7 +44,7 @@ class LabState:
     holders: dict[str, int] = field(default_factory=dict)  # machine -> pid of its namespace holder (pid 1)
     faults: list[Fault] = field(default_factory=list)
     inventory: str | None = None
-    cpu_budget: str | None = None  # "1 CPU per node (/sys/fs/cgroup/bringup-lab)", or "none: why" (cgroups.py)
+    cpu_budget: str | None = None  # "1.5 CPU per node (/sys/fs/cgroup/bringup-lab)", or "none: why" (cgroups.py)
 
     @property
     def node_names(self) -> list[str]:

@@ -11,33 +11,36 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import ethtool, ethtool_fec, ethtool_module, ethtool_stats, lldpctl
+from bringup.parsers import mlxlink as mlxlink_parser
 from bringup.probes import Probe
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
 
-LLDP = Probe("lldp", "lldpctl -f json")
+LLDP = Probe("lldp", "lldpctl -f json", parser=lldpctl.parse)
 
 
 def settings(rail) -> Probe:
-    return Probe(f"ethtool-{rail.name}", f"ethtool {quote(rail.netdev)}")
+    return Probe(f"ethtool-{rail.name}", f"ethtool {quote(rail.netdev)}", parser=ethtool.parse)
 
 
 def fec(rail) -> Probe:
-    return Probe(f"fec-{rail.name}", f"ethtool --show-fec {quote(rail.netdev)}")
+    return Probe(f"fec-{rail.name}", f"ethtool --show-fec {quote(rail.netdev)}", parser=ethtool_fec.parse)
 
 
 def stats(rail) -> Probe:
-    return Probe(f"ethtool-S-{rail.name}", f"ethtool -S {quote(rail.netdev)}")
+    return Probe(f"ethtool-S-{rail.name}", f"ethtool -S {quote(rail.netdev)}", parser=ethtool_stats.parse)
 
 
 def module(rail) -> Probe:
-    return Probe(f"module-{rail.name}", f"ethtool -m {quote(rail.netdev)}")
+    return Probe(f"module-{rail.name}", f"ethtool -m {quote(rail.netdev)}", parser=ethtool_module.parse)
 
 
 def mlxlink(rail) -> Probe:
     # layers.md L3 "Link quality": mlxlink -d <bdf> -e -c (MFT accepts a PCI address as the device).
-    return Probe(f"mlxlink-{rail.name}", f"mlxlink -d {quote(rail.pci)} -e -c")
+    return Probe(f"mlxlink-{rail.name}", f"mlxlink -d {quote(rail.pci)} -e -c",
+                 parser=mlxlink_parser.parse, vendor="mlxlink")
 
 
 def plan(node: "Node") -> list[Probe]:

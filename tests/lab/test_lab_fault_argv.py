@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from bringup.lab import addressing, cli, faults, machines, state
+from bringup.lab import addressing, cgroups, cli, faults, machines, state
 from bringup.lab.errors import LabError
 
 HOLDER = 4242  # the node's namespace holder pid, as the lab state records it
@@ -183,22 +183,63 @@ def test_heal_never_kills_a_reused_pid(monkeypatch):
 
 def test_slow_node_argv_runs_pinned_loops_inside_the_node():
     assert faults.slow_node_argv(HOLDER) == NODE02 + [
-        "taskset", "-c", "0", "nice", "-n", "-10", "sh", "-c",
+        "taskset", "-c", "0", "nice", "-n", "-19", "sh", "-c",
         'i=0; while [ "$i" -lt "$1" ]; do (while :; do :; done) & i=$((i + 1)); done; wait', "bringup-lab-slow", "2"]
 
 
-def test_slow_node_pins_the_node_processes_and_heal_unpins_them(lab, ran, monkeypatch):
+@pytest.fixture
+def groups(tmp_path, monkeypatch):
+    """A cgroup v2 hierarchy in a temporary folder with the lab's groups made: what ``up`` leaves."""
+    hierarchy = cgroups.Hierarchy(2, tmp_path)
+    monkeypatch.setattr(cgroups, "find", lambda: hierarchy)
+    monkeypatch.setattr(cgroups, "unavailable", lambda: None)
+    for node in ("node01", "node02", "node03"):
+        cgroups.group_dir(hierarchy, node).mkdir(parents=True)
+        (cgroups.group_dir(hierarchy, node) / "cgroup.procs").write_text("")
+    return hierarchy
+
+
+def test_slow_node_starts_its_loops_in_the_node_group_with_its_processes(lab, ran, groups, monkeypatch):
+    started, adopted = [], []
     monkeypatch.setattr(faults.os, "sched_getaffinity", lambda pid: {0, 1})
-    monkeypatch.setattr(faults, "_start_background", lambda fault, argv: fault.undo.update(pid=1, started="x"))
+    monkeypatch.setattr(faults, "_start_background", lambda fault, argv: (started.append(argv),
+                                                                          fault.undo.update(pid=1, started="x")))
     monkeypatch.setattr(faults, "_stop_background", lambda fault: ran.append(["stopped", str(fault.undo["pid"])]))
+    monkeypatch.setattr(cgroups, "adopt", lambda h, node, pids: adopted.append((node, pids)))
+    (groups.mount / "bringup-lab" / "node02" / "cpu.max").write_text("50000 100000")  # someone changed it
     fault = faults.inject("slow-node", "node02")
-    assert ran == [["ip", "netns", "pids", "bringup-node02"],
+    assert adopted == [("node02", [5001, 5002])]
+    procs = str(groups.mount / "bringup-lab" / "node02" / "cgroup.procs")
+    assert started == [["sh", "-c", 'echo $$ > "$0" && exec "$@"', procs, *faults.slow_node_argv(HOLDER)]]
+    assert ran == [["ip", "netns", "pids", "bringup-node02"], ["ip", "netns", "pids", "bringup-node02"],
                    ["taskset", "-a", "-p", "-c", "0", "5001"], ["taskset", "-a", "-p", "-c", "0", "5002"]]
     assert fault.undo["affinity"] == [0, 1]
     ran.clear()
     faults.heal()
     assert ran == [["stopped", "1"], ["ip", "netns", "pids", "bringup-node02"],
                    ["taskset", "-a", "-p", "-c", "0,1", "5001"], ["taskset", "-a", "-p", "-c", "0,1", "5002"]]
+    assert (groups.mount / "bringup-lab" / "node02" / "cpu.max").read_text() == "150000 100000"  # up's budget
+
+
+def test_slow_node_without_cgroups_says_why_and_changes_nothing(lab, ran, monkeypatch):
+    monkeypatch.setattr(cgroups, "unavailable", lambda: "/sys/fs/cgroup is not writable (a read-only cgroup "
+                                                        "filesystem: a container without cgroupns?)")
+    monkeypatch.setattr(cgroups, "find", lambda: cgroups.Hierarchy(2, cgroups.Path("/sys/fs/cgroup")))
+    with pytest.raises(LabError) as err:
+        faults.inject("slow-node", "node02")
+    assert str(err.value) == (
+        "node02: slow-node needs the node's cgroup with its CPU budget (bringup/lab/cgroups.py), and this host has "
+        "none: /sys/fs/cgroup is not writable (a read-only cgroup filesystem: a container without cgroupns?)")
+    assert ran == [] and lab.faults == []
+
+
+def test_slow_node_on_a_lab_built_without_groups_says_how_to_get_them(lab, ran, tmp_path, monkeypatch):
+    monkeypatch.setattr(cgroups, "unavailable", lambda: None)
+    monkeypatch.setattr(cgroups, "find", lambda: cgroups.Hierarchy(2, tmp_path))
+    with pytest.raises(LabError, match=f"and {tmp_path}/bringup-lab/node02 is missing; `bringup lab up --force` "
+                                       "makes it$"):
+        faults.inject("slow-node", "node02")
+    assert ran == []
 
 
 def test_cli_takes_percent():

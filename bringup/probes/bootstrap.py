@@ -11,15 +11,22 @@ launches the job and is not read. Every inventory value is quoted before it reac
 
 from __future__ import annotations
 
+from dataclasses import replace
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import mca_params as mca_params_parser, nccl_conf
 from bringup.probes import Probe
-# The same probes as L13 reads: a recorded nccl.conf (or a fault overlay on it) is one file for both layers.
-from bringup.probes.commlibs import NCCL_CONF, NCCL_ENV, host_libraries
+from bringup.probes import commlibs
+from bringup.probes.commlibs import host_libraries
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
+
+# The same probes (key and command) as L13 reads: a recorded nccl.conf (or a fault overlay on it) is one file
+# for both layers. Read here as NCCL settings (KEY=value lines, the environment's and the file's alike).
+NCCL_CONF = replace(commlibs.NCCL_CONF, parser=nccl_conf.parse)
+NCCL_ENV = replace(commlibs.NCCL_ENV, parser=nccl_conf.parse)
 
 DEBIAN_MCA_FILE = "/etc/openmpi/openmpi-mca-params.conf"
 
@@ -33,7 +40,8 @@ def mca_params(node: "Node") -> Probe:
     # An absent file sets nothing (rc 0, no output); grep's rc 1 (no OMPI_MCA_ variable) is an answer too.
     path = quote(mca_file(node))
     return Probe("mpi-mca-params", f"if [ -e {path} ]; then cat {path} || exit 2; fi; "
-                                   "env | grep '^OMPI_MCA_'; test $? -le 1")
+                                   "env | grep '^OMPI_MCA_'; test $? -le 1",
+                 parser=mca_params_parser.parse)
 
 
 def runs_nccl(node: "Node") -> bool:

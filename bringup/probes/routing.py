@@ -11,13 +11,14 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import ip_addr, ip_route, ip_rule, sysctl as sysctl_parser
 from bringup.probes import Probe, bootstrap
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
 
-IP_ADDR = Probe("ip-addr", "ip -j addr show")
-IP_RULE = Probe("ip-rule", "ip -j rule show")
+IP_ADDR = Probe("ip-addr", "ip -j addr show", parser=ip_addr.parse)
+IP_RULE = Probe("ip-rule", "ip -j rule show", parser=ip_rule.parse)
 SYSCTLS = ("rp_filter", "arp_ignore", "arp_announce")
 
 
@@ -28,18 +29,20 @@ def sysctl_key(ifname: str, name: str) -> str:
 def sysctl(node: "Node") -> Probe:
     keys = [sysctl_key("all", n) for n in SYSCTLS]
     keys += [sysctl_key(rail.netdev, n) for rail in node.rails for n in SYSCTLS]
-    return Probe("sysctl", "sysctl " + " ".join(quote(k) for k in keys))
+    return Probe("sysctl", "sysctl " + " ".join(quote(k) for k in keys), parser=sysctl_parser.parse_int)
 
 
 def table(rail) -> Probe:
-    return Probe(f"route-table-{rail.name}", f"ip -j route show table {int(rail.table)}")
+    return Probe(f"route-table-{rail.name}", f"ip -j route show table {int(rail.table)}",
+                 parser=ip_route.parse)
 
 
 def route_get(node: "Node", rail) -> Probe | None:
     peer = node.rail_peers.get(rail.name)
     if peer is None or rail.address is None:
         return None
-    return Probe(f"route-get-{rail.name}", f"ip -j route get {quote(peer[1])} from {quote(str(rail.address.ip))}")
+    return Probe(f"route-get-{rail.name}", f"ip -j route get {quote(peer[1])} from {quote(str(rail.address.ip))}",
+                 parser=ip_route.parse)
 
 
 def plan(node: "Node") -> list[Probe]:

@@ -6,8 +6,8 @@ rail's peer leaving through the rail, and the ARP/rp_filter sysctls that keep mu
 import pytest
 
 from bringup import expect
-from bringup.parsers import ip_addr, ip_route, ip_rule, sysctl
-from bringup.probes.routing import sysctl_key
+from bringup.checks import l09_routing as judge
+from bringup.probes import routing
 
 
 def _require_address(node, rail):
@@ -23,63 +23,34 @@ def _require_table(node, rail):
 
 def test_rail_address_matches_plan(node, rail, facts, check):
     _require_address(node, rail)
-    interfaces = facts.parsed("ip-addr", ip_addr.parse)
-    assert rail.netdev in interfaces, f"{node.name} has no interface {rail.netdev}"
-    found = interfaces[rail.netdev].ipv4
-    check.record([str(a) for a in found], str(rail.address))
-    assert found == (rail.address,), \
-        f"{rail.netdev} on {node.name} has IPv4 {[str(a) for a in found] or 'none'}; plan: {rail.address}"
+    check(judge.rail_address(node.name, rail.netdev, facts.get(routing.IP_ADDR),
+                             expect.Expected(rail.address, f"inventory bringup_rails[{rail.name}].address")))
 
 
 def test_source_rule_per_rail(node, rail, facts, check):
     _require_table(node, rail)
-    ip = str(rail.address.ip)
-    rules = [r for r in facts.parsed("ip-rule", ip_rule.parse) if r.src == ip and r.srclen in (None, 32)]
-    check.record([f"{r.priority}: from {r.src} lookup {r.table}" for r in rules], f"from {ip} lookup {rail.table}")
-    assert [r.table for r in rules] == [str(rail.table)], \
-        f"{node.name}: want one rule `from {ip} lookup {rail.table}`, found {[r.table for r in rules] or 'none'}"
+    check(judge.source_rule(node.name, str(rail.address.ip), facts.get(routing.IP_RULE),
+                            expect.Expected(rail.table, f"inventory bringup_rails[{rail.name}].table")))
 
 
 def test_rail_table_routes_via_rail(node, rail, facts, check):
     _require_table(node, rail)
-    routes = facts.parsed(f"route-table-{rail.name}", ip_route.parse)
-    check.record([f"{r.dst} dev {r.dev}" for r in routes], f"routes via {rail.netdev}")
-    assert routes, f"table {rail.table} of {node.name} is empty: {rail.name} has no source-policy route"
-    stray = [f"{r.dst} dev {r.dev}" for r in routes if r.dev != rail.netdev]
-    assert not stray, f"table {rail.table} ({rail.name}) routes via other interfaces: {stray}"
+    check(judge.table_routes_via_rail(node.name, rail.table, rail.name, rail.netdev,
+                                      facts.get(routing.table(rail))))
 
 
 def test_route_to_peer_egresses_via_rail(node, rail, facts, check):
-    peer = node.rail_peers.get(rail.name)
-    if peer is None or rail.address is None:
+    probe = routing.route_get(node, rail)
+    if probe is None:
         pytest.skip(f"inventory has no other node with an address on {rail.name}")
-    routes = facts.parsed(f"route-get-{rail.name}", ip_route.parse)
-    assert len(routes) == 1, f"`ip route get {peer[1]} from {rail.address.ip}` printed {len(routes)} routes"
-    check.equal(f"egress of {rail.address.ip} -> {peer[1]}", routes[0].dev,
-                expect.Expected(rail.netdev, f"inventory bringup_rails[{rail.name}].netdev"))
-
-
-def _effective(values, netdev, name):
-    """The kernel uses max(conf/all, conf/<if>) for these three (Documentation/networking/ip-sysctl.rst)."""
-    keys = (sysctl_key("all", name), sysctl_key(netdev, name))
-    missing = [k for k in keys if k not in values]
-    if missing:
-        pytest.fail(f"sysctl printed no {missing[0]}")
-    return max(values[k] for k in keys)
+    check(judge.egress_to_peer(str(rail.address.ip), node.rail_peers[rail.name][1], facts.get(probe),
+                               expect.Expected(rail.netdev, f"inventory bringup_rails[{rail.name}].netdev")))
 
 
 def test_rp_filter_off_or_loose(node, rail, facts, check):
-    values = facts.parsed("sysctl", sysctl.parse_int)
-    allowed = expect.declared(node, "rp_filter")
-    measured = _effective(values, rail.netdev, "rp_filter")
-    check.record(measured, allowed)
-    assert measured in allowed.value, (f"effective rp_filter on {rail.netdev} is {measured} (1 = strict drops "
-                                       f"asymmetric multi-rail replies); allowed {allowed.value} ({allowed.source})")
+    check(judge.rp_filter(rail.netdev, facts.get(routing.sysctl(node)), expect.declared(node, "rp_filter")))
 
 
 def test_arp_ignore_and_announce(node, rail, facts, check):
-    values = facts.parsed("sysctl", sysctl.parse_int)
-    measured = {n: _effective(values, rail.netdev, n) for n in ("arp_ignore", "arp_announce")}
-    wanted = {n: expect.declared(node, n) for n in measured}
-    check.equal(f"effective ARP sysctls on {rail.netdev}", measured,
-                expect.Expected({n: w.value for n, w in wanted.items()}, wanted["arp_ignore"].source))
+    check(judge.arp_sysctls(rail.netdev, facts.get(routing.sysctl(node)), expect.declared(node, "arp_ignore"),
+                            expect.declared(node, "arp_announce")))

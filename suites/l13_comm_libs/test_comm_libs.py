@@ -5,7 +5,9 @@ NCCL environment contract of /etc/nccl.conf plus the session environment (layers
 import pytest
 
 from bringup import expect
-from bringup.parsers import nccl_conf, nccl_version, ompi_info, ucx_info_devices, ucx_info_version
+from bringup.checks import fleet_identical
+from bringup.checks import l13_comm_libs as judge
+from bringup.probes import commlibs
 from bringup.probes.commlibs import host_libraries
 
 
@@ -30,111 +32,69 @@ def _needs_rdma(node):
                     f"have no RDMA transport to use")
 
 
-def _nccl(facts, node):
-    result = facts.result("nccl-version")
-    assert not result.not_found, f"libnccl.so not installed on {node.name} ({result.stderr.strip()})"
-    return facts.parsed("nccl-version", nccl_version.parse).version
-
-
-def _nccl_settings(facts):
-    return {**facts.parsed("nccl-conf", nccl_conf.parse), **facts.parsed("nccl-env", nccl_conf.parse)}
-
-
 def test_nccl_version_identical_fleet_wide(node, facts, fleet, check):
     _needs_nccl(node)
-    _nccl(facts, node)
-    values = fleet(lambda f: f.parsed("nccl-version", nccl_version.parse).version)
-    check.fleet_identical("NCCL", node.name, values, expect.declared(node, "nccl_version"))
+    commlibs.nccl(facts)
+    values = fleet(lambda f: f.get(commlibs.NCCL_VERSION).version)
+    check(fleet_identical("NCCL", node.name, values, expect.declared(node, "nccl_version")))
 
 
 def test_ucx_version_identical_fleet_wide(node, facts, fleet, check):
     _needs_rdma(node)
-    facts.parsed("ucx-version", ucx_info_version.parse)
-    values = fleet(lambda f: f.parsed("ucx-version", ucx_info_version.parse).version)
-    check.fleet_identical("UCX", node.name, values, expect.declared(node, "ucx_version"))
+    facts.get(commlibs.UCX_VERSION)
+    values = fleet(lambda f: f.get(commlibs.UCX_VERSION).version)
+    check(fleet_identical("UCX", node.name, values, expect.declared(node, "ucx_version")))
 
 
 def test_openmpi_version_identical_fleet_wide(node, facts, fleet, check):
     _needs_libs(node)
-    facts.parsed("ompi-version", ompi_info.parse)
-    values = fleet(lambda f: f.parsed("ompi-version", ompi_info.parse).version)
-    check.fleet_identical("Open MPI", node.name, values, expect.declared(node, "ompi_version"))
+    facts.get(commlibs.OMPI_VERSION)
+    values = fleet(lambda f: f.get(commlibs.OMPI_VERSION).version)
+    check(fleet_identical("Open MPI", node.name, values, expect.declared(node, "ompi_version")))
 
 
 def test_openmpi_has_required_components(node, facts, check):
     _needs_rdma(node)
-    info = facts.parsed("ompi-info", ompi_info.parse)
-    wanted = expect.declared(node, "ompi_components")
-    missing = [c for c in wanted.value if not info.has(*c.split(":", 1))]
-    check.record(missing or "all present", wanted.value)
-    assert not missing, f"Open MPI {info.version} on {node.name} lacks {', '.join(missing)} ({wanted.source})"
+    check(judge.openmpi_components(node.name, facts.get(commlibs.OMPI_INFO),
+                                   expect.declared(node, "ompi_components")))
 
 
 def test_ucx_transports_on_rail(node, rail, facts, check):
     _needs_rdma(node)
     if not rail.rdma_device:
         pytest.skip(f"inventory declares no RDMA device for {node.name} {rail.name}")
-    devices = facts.parsed("ucx-devices", ucx_info_devices.parse)
-    port = f"{rail.rdma_device}:1"
-    wanted = expect.declared(node, "ucx_rail_transports")
-    have = devices.get(port, [])
-    missing = [t for t in wanted.value if t not in have]
-    check.record(have, wanted.value)
-    assert not missing, f"UCX on {node.name} offers {have or 'nothing'} on {port}, missing {missing} ({wanted.source})"
+    check(judge.ucx_rail_transports(node.name, f"{rail.rdma_device}:1", facts.get(commlibs.UCX_DEVICES),
+                                    expect.declared(node, "ucx_rail_transports")))
 
 
 def test_nccl_ib_hca_covers_rail(node, rail, facts, check):
     _needs_nccl(node)
     if not rail.rdma_device:
         pytest.skip(f"inventory declares no RDMA device for {node.name} {rail.name}")
-    spec = _nccl_settings(facts).get("NCCL_IB_HCA")
-    check.record(spec, f"selects {rail.rdma_device}")
-    assert spec is not None, f"NCCL_IB_HCA is not set on {node.name}: NCCL may pick the frontend NIC"
-    assert nccl_conf.hca_matches(spec, rail.rdma_device), \
-        f"NCCL_IB_HCA={spec} does not select {rail.name} device {rail.rdma_device}"
+    check(judge.nccl_ib_hca_selects(node.name, commlibs.nccl_settings(facts), rail.name, rail.rdma_device))
 
 
 def test_nccl_ib_tc_matches_fabric(node, facts, check):
     _needs_nccl(node)
     if node.fabric.tos is None:
         pytest.skip(f"inventory declares no fabric ToS (bringup_fabric.tos) for {node.name}")
-    value = _nccl_settings(facts).get("NCCL_IB_TC")
-    check.equal("NCCL_IB_TC", int(value) if value and value.isdigit() else value,
-                expect.Expected(node.fabric.tos, "inventory bringup_fabric.tos"))
+    tos = expect.Expected(node.fabric.tos, "inventory bringup_fabric.tos")
+    check(judge.nccl_ib_tc(commlibs.nccl_settings(facts), tos))
 
 
 def test_nccl_tuning_overrides_unset(node, facts, check):
     _needs_nccl(node)
-    forbidden = expect.declared(node, "nccl_forbidden_env")
-    settings = _nccl_settings(facts)
-    found = {k: settings[k] for k in forbidden.value if k in settings}
-    check.record(found or "unset", "unset")
-    assert not found, (f"{', '.join(f'{k}={v}' for k, v in found.items())} persisted on {node.name}; "
-                       f"production jobs must let NCCL tune ({forbidden.source})")
+    check(judge.nccl_tuning_unset(node.name, commlibs.nccl_settings(facts),
+                                  expect.declared(node, "nccl_forbidden_env")))
 
 
 def test_nccl_debug_not_persisted(node, facts, check):
     _needs_nccl(node)
-    debug = expect.declared(node, "nccl_debug_env")
-    settings = _nccl_settings(facts)
-    found = {k: settings[k] for k in debug.value if k in settings}
-    check.record(found or "unset", "unset")
-    assert not found, f"debug settings persisted on {node.name}: {found} ({debug.source})"
+    check(judge.nccl_debug_unset(node.name, commlibs.nccl_settings(facts), expect.declared(node, "nccl_debug_env")))
 
 
 def test_nccl_gid_index_fits_version(node, facts, check):
     _needs_nccl(node)
-    version = facts.parsed("nccl-version", nccl_version.parse)
-    auto = expect.declared(node, "nccl_auto_gid_version")
-    legacy = expect.declared(node, "nccl_legacy_gid_index")
-    value = _nccl_settings(facts).get("NCCL_IB_GID_INDEX")
-    if version.as_tuple >= tuple(int(p) for p in str(auto.value).split(".")):
-        check.record(value or "unset", f"unset, -1 or {legacy.value}")
-        assert value in (None, "-1", str(legacy.value)), \
-            f"NCCL {version.version} picks the RoCE v2 GID itself; NCCL_IB_GID_INDEX={value} pins another " \
-            f"({auto.source})"
-    else:
-        check.record(value or "unset", str(legacy.value))
-        assert value == str(legacy.value), (f"NCCL {version.version} (< {auto.value}) uses GID index 0 unless told: "
-                                            f"NCCL_IB_GID_INDEX={value or 'unset'}, expected {legacy.value} "
-                                            f"({legacy.source})")
+    check(judge.nccl_gid_index(commlibs.nccl(facts), commlibs.nccl_settings(facts),
+                               expect.declared(node, "nccl_auto_gid_version"),
+                               expect.declared(node, "nccl_legacy_gid_index")))

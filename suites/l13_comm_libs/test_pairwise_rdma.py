@@ -10,7 +10,7 @@ the fleet's rails fails even when it clears its baseline (robust 3 sigma, bringu
 import pytest
 
 from bringup import expect
-from bringup.checks import traffic
+from bringup.checks import l13_comm_libs as judge
 
 CASE = "perftest-write-bw"
 
@@ -24,12 +24,9 @@ def test_rail_bandwidth_not_a_fleet_outlier(node, rail, bench, check):
     mine = figures[figures["case"] == run.id]["value"]
     if mine.empty:
         pytest.skip(f"{run.id} measured nothing (its benchmark verdict says why)")
-    sigmas = expect.declared(node, "perftest_outlier_sigma")
-    rule = traffic.low_outlier_limit(figures["value"].tolist(), sigmas.value)
-    if rule is None:
+    fleet = figures["value"].tolist()
+    verdict = judge.rail_bandwidth_not_outlier(run.id, float(mine.iloc[-1]), fleet,
+                                               expect.declared(node, "perftest_outlier_sigma"))
+    if verdict is None:
         pytest.skip(f"only {len(figures)} rail measurements in the fleet: too few for an outlier test (>= 4)")
-    value = float(mine.iloc[-1])
-    check.record(value, f">= {rule.limit:.1f} (median {rule.median:.1f} - {sigmas.value} sigma)", "Gb/s")
-    assert value >= rule.limit, (
-        f"{run.id}: {value} Gb/s is more than {sigmas.value} sigma below the fleet median {rule.median:.1f} Gb/s "
-        f"(sigma {rule.sigma:.1f}, {len(figures)} rails; {sigmas.source})")
+    check(verdict)

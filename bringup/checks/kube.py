@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from bringup.probe.prober import ProbeError, ProbeSet
 from bringup.probe.transport import NodeUnreachable
+from bringup.probes import Probe
 
 # kubectl / client-go wording when the API server can't be reached or the credentials don't work, e.g.
 # "The connection to the server 198.19.0.5:6443 was refused - did you specify the right host or port?",
@@ -66,3 +67,10 @@ class KubeFacts:
                 command = self._probe().result(key).command
                 raise ProbeError(f"cannot parse the output of `{command}` on {self.subject.where}: {exc}") from None
         return self._parsed[key]
+
+    def get(self, probe: Probe) -> Any:
+        """The probe's output read by its own parser (``kube.get(kubeapi.policies(kube.subject))``), like
+        :meth:`bringup.probe.prober.ProbeSet.get`; parsed once per key."""
+        if probe.parser is None:
+            raise TypeError(f"probe {probe.key!r} declares no parser")
+        return self.parsed(probe.key, probe.parser)

@@ -1,5 +1,7 @@
-"""The L10 SR-IOV operator rows as plain functions over parsed kubectl output (layers.md L10: Operator sync,
-Policy, Allocatable, RDMA mode). The suite in suites/l10_sriov/test_sriov_operator.py asserts on them.
+"""What the L10 SR-IOV operator rows read from the cluster API (layers.md L10: Operator sync, Policy,
+Allocatable, RDMA mode): this node's SriovNetworkNodeState, the policy applied to a rail, the resource name and
+pool size of its VFs, the pool configs that select it. Facts come through the ``kube`` fixture's probes
+(bringup/probes/kubeapi.py); the judges are in bringup/checks/l10_sriov.py.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from typing import TYPE_CHECKING
 from bringup.checks.kube import KubeFacts
 from bringup.parsers import kubectl_node, kubectl_nodestates, kubectl_policies, kubectl_poolconfigs
 from bringup.probe.prober import ProbeError
+from bringup.probes import kubeapi
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
@@ -16,12 +19,12 @@ if TYPE_CHECKING:
 
 
 def k8s_node(kube: KubeFacts, node: "Node") -> kubectl_node.KubeNode:
-    return kube.parsed(f"k8s-node-{node.name}", kubectl_node.parse)
+    return kube.get(kubeapi.node_object(kube.subject, node))
 
 
 def node_state(kube: KubeFacts, node: "Node") -> kubectl_nodestates.NodeState:
     name = kube.subject.k8s_name(node)
-    state = kube.parsed("k8s-sriov-nodestates", kubectl_nodestates.parse).get(name)
+    state = kube.get(kubeapi.node_states(kube.subject)).get(name)
     if state is None:
         raise ProbeError(f"no SriovNetworkNodeState {name!r} in namespace {kube.subject.namespace} (the operator "
                          f"creates one per node its config daemon runs on; wrong namespace, or no daemon there?)")
@@ -31,7 +34,7 @@ def node_state(kube: KubeFacts, node: "Node") -> kubectl_nodestates.NodeState:
 def policy(kube: KubeFacts, node: "Node", rail: "Rail"):
     """(the policy the operator applies to this rail's PF on this node, every policy that selects it)."""
     labels = k8s_node(kube, node).labels
-    return kubectl_policies.effective(kube.parsed("k8s-sriov-policies", kubectl_policies.parse), labels,
+    return kubectl_policies.effective(kube.get(kubeapi.policies(kube.subject)), labels,
                                       rail.netdev, rail.pci, node.hardware.nic_pci_vendor,
                                       node.hardware.nic_pci_device)
 
@@ -63,4 +66,4 @@ def planned_vfs(kube: KubeFacts, node: "Node", resource: str) -> int:
 
 def pools(kube: KubeFacts, node: "Node") -> list[kubectl_poolconfigs.PoolConfig]:
     labels = k8s_node(kube, node).labels
-    return [p for p in kube.parsed("k8s-sriov-poolconfigs", kubectl_poolconfigs.parse) if p.selects(labels)]
+    return [p for p in kube.get(kubeapi.pool_configs(kube.subject)) if p.selects(labels)]

@@ -19,6 +19,7 @@ from shlex import quote
 from typing import TYPE_CHECKING, Any
 
 from bringup.model import Kubernetes
+from bringup.parsers import kubectl_node, kubectl_nodestates, kubectl_policies, kubectl_poolconfigs
 from bringup.probes import Probe
 
 if TYPE_CHECKING:
@@ -117,21 +118,22 @@ def kubectl(subject: KubectlSubject, *args: str) -> str:
 
 def node_states(subject: KubectlSubject) -> Probe:
     return Probe("k8s-sriov-nodestates", kubectl(subject, "get", "sriovnetworknodestates", "-n", subject.namespace,
-                                                 "-o", "json"))
+                                                 "-o", "json"), parser=kubectl_nodestates.parse)
 
 
 def policies(subject: KubectlSubject) -> Probe:
     return Probe("k8s-sriov-policies", kubectl(subject, "get", "sriovnetworknodepolicies", "-n", subject.namespace,
-                                               "-o", "json"))
+                                               "-o", "json"), parser=kubectl_policies.parse)
 
 
 def pool_configs(subject: KubectlSubject) -> Probe:
     return Probe("k8s-sriov-poolconfigs", kubectl(subject, "get", "sriovnetworkpoolconfigs", "-n",
-                                                  subject.namespace, "-o", "json"))
+                                                  subject.namespace, "-o", "json"), parser=kubectl_poolconfigs.parse)
 
 
 def node_object(subject: KubectlSubject, node: "Node") -> Probe:
-    return Probe(f"k8s-node-{node.name}", kubectl(subject, "get", "node", subject.k8s_name(node), "-o", "json"))
+    return Probe(f"k8s-node-{node.name}", kubectl(subject, "get", "node", subject.k8s_name(node), "-o", "json"),
+                 parser=kubectl_node.parse)
 
 
 def applies(node: "Node") -> bool:

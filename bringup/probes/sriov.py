@@ -14,6 +14,7 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import devlink_eswitch, grep_h, ip_link, ls_links
 from bringup.probes import Probe
 
 if TYPE_CHECKING:
@@ -22,25 +23,28 @@ if TYPE_CHECKING:
 
 def vf_counts(rail) -> Probe:
     device = quote(f"/sys/class/net/{rail.netdev}/device")
-    return Probe(f"sriov-{rail.name}", f"grep -H . {device}/sriov_totalvfs {device}/sriov_numvfs")
+    return Probe(f"sriov-{rail.name}", f"grep -H . {device}/sriov_totalvfs {device}/sriov_numvfs",
+                 parser=grep_h.parse)
 
 
 def pf_link(rail) -> Probe:
-    return Probe(f"pf-link-{rail.name}", f"ip -j link show dev {quote(rail.netdev)}")
+    return Probe(f"pf-link-{rail.name}", f"ip -j link show dev {quote(rail.netdev)}", parser=ip_link.parse)
 
 
 def eswitch(rail) -> Probe:
     bdf = rail.pci if rail.pci.count(":") == 2 else f"0000:{rail.pci}"  # devlink wants the PCI domain
-    return Probe(f"eswitch-{rail.name}", f"devlink -j dev eswitch show {quote('pci/' + bdf.lower())}")
+    return Probe(f"eswitch-{rail.name}", f"devlink -j dev eswitch show {quote('pci/' + bdf.lower())}",
+                 parser=devlink_eswitch.parse)
 
 
 # ls exits 0 with the class empty; the links' targets hold each device's PCI function.
-IB_DEVICES = Probe("ib-devices", "ls -l /sys/class/infiniband/")
+IB_DEVICES = Probe("ib-devices", "ls -l /sys/class/infiniband/", parser=ls_links.parse)
 
 
 def vf_functions(rail) -> Probe:
     # The glob stays outside the quotes; with no VF it matches nothing and ls exits 2 ("cannot access").
-    return Probe(f"virtfn-{rail.name}", f"ls -l {quote(f'/sys/class/net/{rail.netdev}/device')}/virtfn*")
+    return Probe(f"virtfn-{rail.name}", f"ls -l {quote(f'/sys/class/net/{rail.netdev}/device')}/virtfn*",
+                 parser=ls_links.parse)
 
 
 def plan(node: "Node") -> list[Probe]:

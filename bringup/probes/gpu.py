@@ -11,20 +11,27 @@ import shlex
 from typing import TYPE_CHECKING
 
 from bringup import expect
+from bringup.parsers import dcgmi_diag, dmesg, nvidia_smi_nvlink, nvidia_smi_xml, scalar
 from bringup.probes import Probe
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
 
-SMI_XML = Probe("nvidia-smi-xml", "nvidia-smi -q -x")
-NVLINK = Probe("nvlink", "nvidia-smi nvlink -s")
-FABRIC_MANAGER = Probe("fabricmanager", "systemctl is-active nvidia-fabricmanager")
-DMESG = Probe("dmesg-xid", "dmesg")
+# L2 reads the same report (BAR1 size) from its own plan: bringup/probes/platform.py imports SMI_XML.
+SMI_XML = Probe("nvidia-smi-xml", "nvidia-smi -q -x", parser=nvidia_smi_xml.parse)
+NVLINK = Probe("nvlink", "nvidia-smi nvlink -s", parser=nvidia_smi_nvlink.parse)
+# systemctl is-active exits 3 for an inactive unit; its stdout still names the state.
+FABRIC_MANAGER = Probe("fabricmanager", "systemctl is-active nvidia-fabricmanager", parser=scalar.parse,
+                       allow_rc=(0, 3))
+# The whole kernel log: the Xid check and the other kernel-event classes (bringup/kernel_events.py) all read it.
+DMESG = Probe("dmesg-xid", "dmesg", parser=dmesg.parse)
 
 
 def dcgm_probe(node: "Node") -> Probe:
+    """dcgmi exits non-zero when a test fails; the verdict is in the report, so any exit with output is read."""
     level = expect.declared(node, "dcgm_diag_level").value
-    return Probe("dcgmi-diag", f"dcgmi diag -r {shlex.quote(str(level))} -j")
+    return Probe("dcgmi-diag", f"dcgmi diag -r {shlex.quote(str(level))} -j", parser=dcgmi_diag.parse,
+                 allow_rc=tuple(range(256)))
 
 
 def plan(node: "Node") -> list[Probe]:

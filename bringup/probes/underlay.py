@@ -2,7 +2,8 @@
 
 ``-s`` is the MTU minus 28 bytes (20 IPv4 + 8 ICMP header), so the IP packet is exactly one MTU: 8972 for
 9000 (layers.md L4). The peer is the next node on the same rail (bringup.pairs); ``-i 0.2`` is the
-shortest interval iputils allows an unprivileged user, ``-W 2`` bounds the wait for a reply.
+shortest interval iputils allows an unprivileged user, ``-W 2`` bounds the wait for a reply. ping exits 1
+when replies were lost: that is an answer (the summary line says how many), so rc 1 is allowed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import ping as ping_parser
 from bringup.probes import Probe
 
 if TYPE_CHECKING:
@@ -29,7 +31,8 @@ def ping(node: "Node", rail) -> Probe | None:
         return None
     size = mtu - IP_ICMP_HEADERS
     return Probe(f"ping-{rail.name}",
-                 f"ping -M do -s {size} -c 3 -i 0.2 -W 2 -I {quote(rail.netdev)} {quote(peer[1])}")
+                 f"ping -M do -s {size} -c 3 -i 0.2 -W 2 -I {quote(rail.netdev)} {quote(peer[1])}",
+                 parser=ping_parser.parse, allow_rc=(0, 1))
 
 
 def plan(node: "Node") -> list[Probe]:

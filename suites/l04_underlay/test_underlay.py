@@ -6,8 +6,8 @@ switch-side and belong to a switch transport, which this suite does not have yet
 
 import pytest
 
-from bringup.parsers import ping
-from bringup.probes.underlay import mtu_of
+from bringup.checks import l04_underlay as judge
+from bringup.probes import underlay
 
 
 def test_jumbo_ping_to_rail_peer(node, rail, facts, check):
@@ -16,11 +16,8 @@ def test_jumbo_ping_to_rail_peer(node, rail, facts, check):
     peer = node.rail_peers.get(rail.name)
     if peer is None:
         pytest.skip(f"inventory has no other node with an address on {rail.name} to ping from {node.name}")
-    if mtu_of(node, rail) is None:
+    mtu = underlay.mtu_of(node, rail)
+    if mtu is None:
         pytest.skip(f"inventory declares no MTU for {rail.name} (bringup_rails[].mtu or bringup_fabric.mtu)")
-    result = facts.parsed(f"ping-{rail.name}", ping.parse, allow_rc=(0, 1))
-    check.record(f"{result.received}/{result.transmitted} received", "all")
-    errors = facts.result(f"ping-{rail.name}").stderr.strip().splitlines()
-    hint = f"; {errors[0]}" if errors else ""
-    assert result.ok, (f"{node.name} {rail.netdev} -> {peer[0]} {peer[1]} at MTU {mtu_of(node, rail)}: "
-                       f"{result.received} of {result.transmitted} replies, {result.loss_pct:g}% loss{hint}")
+    probe = underlay.ping(node, rail)
+    check(judge.jumbo_ping(node.name, rail.netdev, peer, mtu, facts.get(probe), facts.result(probe.key).stderr or ""))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import ethtool_stats
 from bringup.probes import Probe
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def pause_counters(rail) -> Probe:
-    return Probe(f"pfc-counters-{rail.name}", f"ethtool --statistics {quote(rail.netdev)}")
+    return Probe(f"pfc-counters-{rail.name}", f"ethtool --statistics {quote(rail.netdev)}",
+                 parser=ethtool_stats.parse)
 
 
 def plan(node: "Node") -> list[Probe]:

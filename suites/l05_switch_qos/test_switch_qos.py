@@ -3,20 +3,12 @@ the RoCE priority). The switch's own `show roce`, watchdog and DSCP-map parity r
 transport, which this suite does not have yet; they are not represented by placeholder tests.
 """
 
-import re
-
+from bringup.checks import l05_switch_qos as judge
 from bringup.checks import network
-from bringup.parsers import ethtool_stats
-
-_PAUSE = re.compile(r"^(rx|tx)_prio(\d)_pause$")
+from bringup.probes import switch_qos
 
 
 def test_pfc_pauses_only_on_roce_priority(node, rail, facts, check):
     network.require_roce(node, rail)
-    prio = network.fabric(node, "pfc_priority")
-    counters = facts.parsed(f"pfc-counters-{rail.name}", ethtool_stats.parse)
-    paused = {name: value for name, value in counters.items() if (m := _PAUSE.match(name)) and value > 0
-              and int(m[2]) != prio.value}
-    check.record(sorted(paused) or "none", f"pauses on priority {prio.value} only")
-    assert not paused, (f"{rail.netdev} on {node.name}: PFC pause frames on priorities other than {prio.value} "
-                        f"({prio.source}): {', '.join(f'{k}={v}' for k, v in sorted(paused.items()))}")
+    check(judge.pauses_only_on(node.name, rail.netdev, facts.get(switch_qos.pause_counters(rail)),
+                               network.fabric(node, "pfc_priority")))

@@ -12,6 +12,8 @@ from bringup.checks import fleet_identical
 from bringup.expect import Expected
 from bringup.parsers import (gid_sysfs, ibv_devinfo, ip_link, modinfo, ofed_info, proc_modules, rdma_cm, rdma_link,
                              rdma_system)
+from bringup.probe.batch import CommandResult
+from bringup.probe.prober import ProbeSet
 from bringup.probes import rdma
 
 CAPTURES = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures"
@@ -139,6 +141,14 @@ def test_stack_release():
     assert judge.stack_release(info) == "inbox mlx5_core 24.10-1.1.4"
     del info["version"]  # an in-tree mlx5_core carries no version: its build is its srcversion
     assert judge.stack_release(info) == "inbox mlx5_core 6D1A3C8E2B9F4A7D0E5C1B3"
+
+
+def test_stack_is_read_by_the_command_the_node_was_asked():
+    doca = ProbeSet("node01", 7, {"rdma-stack": CommandResult("ofed_info -s", 0, capture("common/rdma-stack.out"), "")})
+    assert judge.stack_release(rdma.stack(doca)) == "OFED-internal-24.10-1.1.4"
+    text = (FIXTURES / "modinfo" / "mlx5_core_doca.txt").read_text()
+    inbox = ProbeSet("node01", 7, {"rdma-stack": CommandResult("modinfo mlx5_core", 0, text, "")})
+    assert judge.stack_release(rdma.stack(inbox)) == "inbox mlx5_core 24.10-1.1.4"
 
 
 def test_modules_loaded():

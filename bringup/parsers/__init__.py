@@ -93,6 +93,7 @@ _MODULES = (
     "perftest",
     # the lab's benchmarks (issue 10 item 8): Debian's iperf3 and NetPIPE (netpipe-openmpi)
     "iperf3",
+    "iperf3_udp",  # the L15 per-rail UDP bandwidth probe
     "netpipe",
     # L10 SR-IOV operator rows (kubectl -o json of the operator's CRs and the node)
     "kubectl_node",

@@ -10,16 +10,23 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import hostname_counts, iperf3_udp, scontrol_node, scontrol_ping, srun_mpi_list, unmunge
 from bringup.probes import Probe
 from bringup.probes.runtime import SSH_OPTS, mesh_required
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
 
-SCONTROL_PING = Probe("scontrol-ping", "scontrol ping")
-SLURMD = Probe("slurmd", "scontrol show slurmd")
-MUNGE_LOCAL = Probe("munge-local", "munge -n | unmunge")
-SRUN_MPI_LIST = Probe("srun-mpi-list", "srun --mpi=list")
+# scontrol ping exits 1 when a controller is DOWN, and still prints every controller's line.
+SCONTROL_PING = Probe("scontrol-ping", "scontrol ping", parser=scontrol_ping.parse, allow_rc=(0, 1))
+SLURMD = Probe("slurmd", "scontrol show slurmd")  # the exit status is the answer: judged raw
+# unmunge exits with the munge error code (munge(7): 1 general failure, 2 bad argument, 14 invalid, 15 expired,
+# 16 rewound, 17 replayed credential). Where it prints its STATUS line the check judges that; munge 0.5.15
+# prints none for a credential of another key (rc 14, stderr "unmunge: Error: Invalid credential"), which the
+# cross-node check reports from the exit status and stderr.
+MUNGE_RC = (0, 1, 2, 14, 15, 16, 17)
+MUNGE_LOCAL = Probe("munge-local", "munge -n | unmunge", parser=unmunge.parse, allow_rc=MUNGE_RC)
+SRUN_MPI_LIST = Probe("srun-mpi-list", "srun --mpi=list", parser=srun_mpi_list.parse)
 # Exit status of a launch probe that did not launch because its precondition failed (reported as a skip).
 NOT_LAUNCHED = 3
 # OpenMPI refuses root unless told; the lab runs as root, a real cluster usually does not (harmless there).
@@ -40,7 +47,7 @@ def next_node(node: "Node") -> str | None:
 
 
 def node_state(node: "Node") -> Probe:
-    return Probe("node-state", f"scontrol show node {quote(node.name)} -o")
+    return Probe("node-state", f"scontrol show node {quote(node.name)} -o", parser=scontrol_node.parse)
 
 
 def srun_launch(node: "Node") -> Probe:
@@ -53,7 +60,8 @@ def srun_launch(node: "Node") -> Probe:
 
 def munge_peer(peer: str) -> Probe:
     # `--` ends ssh's options: the peer is a host name, never an option (-oProxyCommand=...).
-    return Probe("munge-peer", f"munge -n | ssh {SSH_OPTS} -- {quote(peer)} unmunge")
+    return Probe("munge-peer", f"munge -n | ssh {SSH_OPTS} -- {quote(peer)} unmunge", parser=unmunge.parse,
+                 allow_rc=MUNGE_RC)
 
 
 def mpirun_pair(node: "Node", peer: str) -> Probe:
@@ -63,7 +71,7 @@ def mpirun_pair(node: "Node", peer: str) -> Probe:
     hosts = f"'%s slots=1\\n' {quote(node.name)} {quote(peer)}"
     return Probe("mpirun-pair", f"hf=$(mktemp) && printf {hosts} >\"$hf\" && {MPI_ENV} mpirun -np 2 "
                                 f"--hostfile \"$hf\" --map-by ppr:1:node hostname | sort | uniq -c; "
-                                f"rc=$?; rm -f \"$hf\"; exit $rc")
+                                f"rc=$?; rm -f \"$hf\"; exit $rc", parser=hostname_counts.parse)
 
 
 def rail_bandwidth(node: "Node", rail) -> Probe | None:
@@ -84,7 +92,8 @@ def rail_bandwidth(node: "Node", rail) -> Probe | None:
     mtu = rail.mtu or node.fabric.mtu or 1500
     return Probe(f"iperf-{rail.name}",
                  f"ssh {SSH_OPTS} -- {quote(peer[0])} {quote(server)} && sleep 0.3 && "
-                 f"iperf3 -c {dst} -B {src} -p {port} -u -b {IPERF_OFFERED} -l {mtu - 28} -t 1 -J")
+                 f"iperf3 -c {dst} -B {src} -p {port} -u -b {IPERF_OFFERED} -l {mtu - 28} -t 1 -J",
+                 parser=iperf3_udp.parse)
 
 
 def plan(node: "Node") -> list[Probe]:

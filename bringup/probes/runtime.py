@@ -13,12 +13,13 @@ from __future__ import annotations
 from shlex import quote
 from typing import TYPE_CHECKING
 
+from bringup.parsers import getent_hosts, scalar
 from bringup.probes import Probe
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
 
-HOSTNAME = Probe("hostname", "hostname")
+HOSTNAME = Probe("hostname", "hostname", parser=scalar.parse)
 SSH_OPTS = "-o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes"
 
 
@@ -39,11 +40,14 @@ def peers(node: "Node") -> list[str]:
 
 def getent(node: "Node") -> Probe:
     # `--`: the names are operands, never options (glibc getent parses its options with argp).
-    return Probe("getent-hosts", "getent hosts -- " + " ".join(quote(n) for n in node.fleet or (node.name,)))
+    # getent exits 2 when a name does not resolve and still lists the others: the check names the missing ones.
+    return Probe("getent-hosts", "getent hosts -- " + " ".join(quote(n) for n in node.fleet or (node.name,)),
+                 parser=getent_hosts.parse, allow_rc=(0, 2))
 
 
 def ssh(node: "Node", peer: str) -> Probe:
-    return Probe(f"ssh-{peer}", f"ssh {SSH_OPTS} -- {quote(peer)} true")  # `--`: the peer is never an option
+    # `--`: the peer is never an option. No parser: the exit status is the answer.
+    return Probe(f"ssh-{peer}", f"ssh {SSH_OPTS} -- {quote(peer)} true")
 
 
 def plan(node: "Node") -> list[Probe]:

@@ -9,6 +9,7 @@ bringup/bench/catalogue.yml), bracketed by the ``ethtool -S`` snapshots the benc
 import pytest
 
 from bringup import expect
+from bringup.checks import l08_traffic_proof as judge
 from bringup.checks import network, traffic
 from bringup.probe.prober import ProbeError
 
@@ -29,10 +30,5 @@ def test_roce_traffic_rides_pfc_priority(node, rail, bench, check):
         share = traffic.priority_share(side["before"], side["after"], prio.value)
     except ValueError as exc:
         raise ProbeError(f"{node.name}: {rail.netdev}: {exc}") from None
-    wanted = expect.declared(node, "traffic_proof_min_share")
-    check.record(round(share.share, 4), f">= {wanted.value} on priority {prio.value}")
-    assert gbps > 0, f"{rail.netdev}: the perftest moved no data ({gbps} Gb/s)"
-    assert share.share >= wanted.value, (
-        f"{rail.netdev} on {node.name}: only {share.share:.1%} of the tx bytes of a {gbps:.1f} Gb/s RDMA write with "
-        f"the contract's traffic class left on priority {prio.value} ({prio.source}); the most went on priority "
-        f"{share.busiest} (bytes per priority: {share.deltas}); wanted >= {wanted.value:.0%} ({wanted.source})")
+    check(judge.rides_pfc_priority(node.name, rail.netdev, gbps, share, prio,
+                                   expect.declared(node, "traffic_proof_min_share")))

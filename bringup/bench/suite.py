@@ -263,7 +263,7 @@ def judge_item(run: plan.Planned, bench: BenchSession, check, record_property) -
     for name, value in found.properties:
         record_property(name, value)
     for warning in found.warnings:
-        record_property("warn", warning)
+        record_property("warning", warning)
     if found.outcome == "no-baseline":
         pytest.skip(f"no baseline: {found.message}")
     if found.outcome == "not-recorded":

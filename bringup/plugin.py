@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from bringup.designs import LAYERS
-from bringup.suite import collection, recording, session
+from bringup.suite import collection, recording
+from bringup.suite import session as suite_session
 from bringup.suite.collection import LAYER, NODES
 from bringup.suite.session import STATE
 
@@ -45,9 +46,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for layer in LAYERS:
         config.addinivalue_line("markers", f"{layer.marker}: layer {layer.number}, {layer.title}")
-    if not session.suite_mode(config):
+    if not suite_session.suite_mode(config):
         return
-    state = config.stash[STATE] = session.start(config)
+    state = config.stash[STATE] = suite_session.start(config)
     if state.run is not None and not hasattr(config, "workerinput"):
         config.pluginmanager.register(recording.ResultRecorder(config), recording.ResultRecorder.NAME)
 

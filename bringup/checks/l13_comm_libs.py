@@ -94,3 +94,26 @@ def rail_bandwidth_not_outlier(run_id: str, value: float, fleet: list[float], si
                  f">= {rule.limit:.1f} (median {rule.median:.1f} - {sigmas.value} sigma)", sigmas.source,
                  f"{run_id}: {value} Gb/s is more than {sigmas.value} sigma below the fleet median {rule.median:.1f} "
                  f"Gb/s (sigma {rule.sigma:.1f}, {len(fleet)} rails; {sigmas.source})", "Gb/s")
+
+
+def nccl_uses_every_rail(node: str, log, rdma_devices: list[str]) -> Verdict:
+    """layers.md L13 "NCCL init log": every rail appears as a RoCE device (``NET/IB : Using [0]mlx5_0:1/RoCE``),
+    nothing goes over ``NET/Socket``, and init completes. A rail missing here is one NCCL never uses, whatever
+    the host layers say."""
+    wanted = sorted(rdma_devices)
+    roce = sorted(d.name for d in log.ib_devices if d.kind == "RoCE")
+    measured, reference = " ".join(roce) or "none", " ".join(wanted)
+    what = f"NCCL network devices on {node}"
+    socket = [c.via for c in log.net_channels() if c.via.startswith("NET/Socket")]
+    if "Socket" in log.networks or socket:
+        return holds(what, False, measured, reference, "layers.md L13",
+                     f"NCCL on {node} fell back to TCP sockets (networks: {', '.join(log.networks) or 'none'}; "
+                     f"socket devices: {', '.join(d.name for d in log.socket_devices) or 'none'}): no RDMA for "
+                     f"the job")
+    missing = sorted(set(wanted) - set(roce))
+    if missing:
+        return holds(what, False, measured, reference, "layers.md L13",
+                     f"NCCL on {node} lists {', '.join(roce) or 'no RoCE device'}; the inventory's rails "
+                     f"{', '.join(missing)} are missing (NCCL_IB_HCA, a port down, or not RoCE)")
+    return holds(what, log.init_complete, measured, reference, "layers.md L13",
+                 f"NCCL on {node} never reached 'Init COMPLETE' in the job log")

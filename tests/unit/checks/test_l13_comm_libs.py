@@ -172,3 +172,29 @@ def test_fleet_versions_are_the_generic_judge(key):
     bad = fleet_identical(key, "node02", values, Expected(version, f"inventory bringup_expect.{key}"))
     assert bad.message == (f"{key}: node02 has '0.0.1', expected {version!r} (inventory bringup_expect.{key}); "
                            f"nodes that differ: node02")
+
+
+RAIL_DEVICES = [f"mlx5_{i}" for i in range(8)]
+
+
+def test_nccl_uses_every_rail_over_roce():
+    from bringup.parsers import nccl_log
+
+    healthy = nccl_log.parse((FIXTURES / "nccl_log" / "healthy_2node_8rail_2.23.txt").read_text())["node01"]
+    good = judge.nccl_uses_every_rail("node01", healthy, RAIL_DEVICES)
+    assert (good.outcome, good.measured) == ("pass", " ".join(RAIL_DEVICES))
+    partial = nccl_log.parse((FIXTURES / "nccl_log" / "partial_rails_2node_2.21.txt").read_text())["node02"]
+    assert judge.nccl_uses_every_rail("node02", partial, RAIL_DEVICES).message == (
+        "NCCL on node02 lists mlx5_0, mlx5_1, mlx5_3, mlx5_4, mlx5_5, mlx5_7; the inventory's rails mlx5_2, mlx5_6 "
+        "are missing (NCCL_IB_HCA, a port down, or not RoCE)")
+    ring = (SCENARIO / "bench" / "nccl-all_reduce-ring@node01+node02.out").read_text()
+    used = ("node01:48213:48213 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/RoCE [2]mlx5_2:1/RoCE "
+            "[3]mlx5_3:1/RoCE [4]mlx5_4:1/RoCE [5]mlx5_5:1/RoCE [6]mlx5_6:1/RoCE [7]mlx5_7:1/RoCE [RO]; "
+            "OOB enp157s0f0np0:198.19.0.11<0>")
+    assert used in ring  # the edit the nccl_socket_fallback fault makes
+    socket = ring.replace(used, "node01:48213:48213 [0] NCCL INFO NET/IB : No device found.\nnode01:48213:48213 "
+                                "[0] NCCL INFO NET/Socket : Using [0]enp157s0f0np0:198.19.0.11<0>").replace(
+        "node01:48213:48213 [0] NCCL INFO Using network IB", "node01:48213:48213 [0] NCCL INFO Using network Socket")
+    assert judge.nccl_uses_every_rail("node01", nccl_log.parse(socket)["node01"], RAIL_DEVICES).message == (
+        "NCCL on node01 fell back to TCP sockets (networks: Socket; socket devices: enp157s0f0np0): no RDMA for "
+        "the job")

@@ -8,14 +8,15 @@ unit tests call them directly, with a passing and a failing case each, no replay
 
 Modules:
 
-- ``verdict``: Verdict and the generic comparisons (equal, at_least, at_most, fleet_identical, holds);
+- ``verdict``: Verdict, NotApplicable and the generic comparisons (equal, at_least, at_most, fleet_identical, holds);
 - ``record``: the ``check`` fixture's recorder (properties once per check, fail or warn);
 - ``lNN_<slug>``: a layer's judges, where a check is more than one comparison;
 - ``network``, ``traffic``, ``nccl``, ``sriov_operator``, ``kube``, ``ifselect``, ``peers``: shared helpers of
   the network, traffic, NCCL, SR-IOV operator, Kubernetes, interface-selection and node-pair checks.
 """
 
-from bringup.checks.verdict import (Verdict, at_least, at_most, decisive, equal, fleet_identical, holds,
-                                    within_fraction)
+from bringup.checks.verdict import (NotApplicable, Verdict, at_least, at_most, decisive, equal, fleet_identical,
+                                    holds, within_fraction)
 
-__all__ = ["Verdict", "at_least", "at_most", "decisive", "equal", "fleet_identical", "holds", "within_fraction"]
+__all__ = ["NotApplicable", "Verdict", "at_least", "at_most", "decisive", "equal", "fleet_identical", "holds",
+           "within_fraction"]

@@ -6,7 +6,7 @@ check's one Verdict; suites/l08_host_qos/test_host_qos.py reads the facts and re
 
 from __future__ import annotations
 
-from bringup.checks.verdict import Verdict, decisive, equal, holds
+from bringup.checks.verdict import NotApplicable, Verdict, decisive, equal, holds
 from bringup.expect import Expected
 
 
@@ -55,12 +55,12 @@ def rings_at_maximum(netdev: str, rings) -> Verdict:
                  Expected((rings.maximum.get("RX"), rings.maximum.get("TX")), "ethtool -g pre-set maximums"))
 
 
-def lossless_buffer(netdev: str, qos, prio: Expected) -> Verdict | None:
+def lossless_buffer(node: str, netdev: str, qos, prio: Expected) -> Verdict | NotApplicable:
     """layers.md L8 "Buffers/headroom": the RoCE priority sits in a receive buffer that only PFC-enabled
     priorities share (lossy traffic in the same buffer would eat its xoff headroom), and the cable length that
-    sizes the headroom is configured. None when mlnx_qos shows no prio2buffer row (nothing to judge)."""
+    sizes the headroom is configured. Not applicable where mlnx_qos shows no prio2buffer row."""
     if not getattr(qos, "pfc_buffer", None):
-        return None
+        return NotApplicable(f"{netdev} on {node}: no prio2buffer row (mlnx_qos of this version or dcb fallback)")
     buffer = qos.pfc_buffer[prio.value]
     sharing = [p for p in range(8) if qos.pfc_buffer[p] == buffer]
     lossy = [p for p in sharing if not qos.pfc_enabled[p]]

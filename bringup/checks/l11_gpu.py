@@ -9,10 +9,9 @@ Xid keep their words in bringup/kernel_events.py, which ``bringup triage`` print
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from bringup import kernel_events
-from bringup.checks.verdict import Verdict, decisive, equal, holds
+from bringup.checks.verdict import NotApplicable, Verdict, decisive, equal, holds
 from bringup.expect import Expected
 from bringup.parsers import dcgmi_diag
 from bringup.parsers.dmesg import Dmesg
@@ -20,13 +19,6 @@ from bringup.parsers.nvidia_smi_xml import GpuReport, SmiReport
 
 # layers.md L11: the rule a check without a configurable value is held to.
 L11 = "layers.md L11"
-
-
-@dataclass(frozen=True)
-class NotApplicable:
-    """Nothing to judge on this node or GPU; ``reason`` is the skip message, naming the node and why."""
-
-    reason: str
 
 
 def _gpu(report: SmiReport, gpu: int, what: str) -> GpuReport | Verdict:

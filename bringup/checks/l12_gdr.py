@@ -9,7 +9,7 @@ to judge; suites/l12_gdr/ reads the facts, skips with that reason, or records th
 
 from __future__ import annotations
 
-from bringup.checks.l11_gpu import NotApplicable
+from bringup.checks.verdict import NotApplicable
 from bringup.checks.verdict import Verdict, at_least, holds
 from bringup.expect import Expected
 from bringup.parsers.nccl_log import HostLog

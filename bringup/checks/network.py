@@ -49,20 +49,6 @@ def vendor_absent(facts: ProbeSet, probe: Probe) -> None:
                          f"{(result.stderr or '').strip().splitlines()[0]})")
 
 
-def vendor_output(facts: ProbeSet, node, key: str, parser: Callable[[str], Any], tool: str,
-                  allow_rc: tuple[int, ...] = (0,)) -> Any:
-    """:func:`vendor_absent`, then the parsed output, for a probe named by its key (prefer ``facts.get``)."""
-    result = facts.result(key)
-    return facts.get(Probe(key, result.command, parser=parser, allow_rc=allow_rc, vendor=tool))
-
-
 def rail_fleet(fleet, rail, extract: Callable[[ProbeSet, Any], Any]) -> dict[str, Any]:
     """{node: value} of this rail (same rail name) on every node that answered."""
     return fleet(lambda f: extract(f, rail))
-
-
-def qos_settings(facts: ProbeSet, node, rail):
-    """Trust, DSCP map and PFC of a rail (see :func:`bringup.probes.qos.settings`)."""
-    from bringup.probes import qos
-
-    return qos.settings(facts, rail)

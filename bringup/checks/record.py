@@ -1,10 +1,10 @@
 """The ``check`` fixture's recorder: one verdict per check, as JUnit/results properties, then pass, warn or fail.
 
 ``check(verdict)`` (or ``check(v1, v2)``: :func:`~bringup.checks.verdict.decisive` picks the one that decides)
-writes measured, expected (with its source) and unit on the item, replacing what an earlier call wrote, so no unit of an earlier
-value stays beside a later value. A failing verdict raises AssertionError with its message (pytest's failure
+writes measured, expected (with its source) and unit on the item, replacing what an earlier call wrote, so no
+unit of an earlier value stays beside a later value. A failing verdict raises AssertionError with its message (pytest's failure
 line); a warning is recorded as the ``warning`` property and shown in pytest's warnings summary, and the check
-passes.
+passes; a :class:`~bringup.checks.verdict.NotApplicable` skips the check with its reason.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from bringup import expect
 from bringup.checks import verdict as judge
-from bringup.checks.verdict import Verdict
+from bringup.checks.verdict import NotApplicable, Verdict
 
 RECORDED = ("measured", "expected", "unit", "warning")
 
@@ -29,7 +29,10 @@ class Check:
     def __init__(self, item: pytest.Item):
         self.item = item
 
-    def __call__(self, *verdicts: Verdict) -> Verdict:
+    def __call__(self, *verdicts: Verdict | NotApplicable) -> Verdict:
+        skipped = next((v for v in verdicts if isinstance(v, NotApplicable)), None)
+        if skipped is not None:
+            pytest.skip(skipped.reason)
         verdict = judge.decisive(*verdicts)
         expected = f"{verdict.reference} ({verdict.source})" if verdict.source else verdict.reference
         self._write({"measured": verdict.measured, "expected": expected, "unit": verdict.unit,

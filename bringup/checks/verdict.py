@@ -37,6 +37,14 @@ class Verdict:
         return self.outcome == "fail"
 
 
+@dataclass(frozen=True)
+class NotApplicable:
+    """Nothing to judge on this node, rail or GPU (a PCIe board has no NVLink): ``reason`` is the skip message,
+    naming the subject and why. The ``check`` fixture skips with it."""
+
+    reason: str
+
+
 def _suffix(unit: str | None) -> str:
     return f" {unit}" if unit else ""
 

@@ -6,8 +6,6 @@ sysfs files are MLNX_OFED/DOCA interfaces: missing on a DOCA node they fail; on 
 checks read iproute2 `dcb` instead, and the ECN/traffic-class checks skip (no inbox equivalent).
 """
 
-import pytest
-
 from bringup.checks import l08_host_qos as judge
 from bringup.checks import network
 from bringup.probes import qos
@@ -69,7 +67,5 @@ def test_rings_at_maximum(node, rail, facts, check):
 
 def test_roce_priority_on_lossless_buffer(node, rail, facts, check):
     network.require_roce(node, rail)
-    verdict = judge.lossless_buffer(rail.netdev, qos.settings(facts, rail), network.fabric(node, "pfc_priority"))
-    if verdict is None:
-        pytest.skip(f"{rail.netdev} on {node.name}: no prio2buffer row (mlnx_qos of this version or dcb fallback)")
-    check(verdict)
+    check(judge.lossless_buffer(node.name, rail.netdev, qos.settings(facts, rail),
+                                network.fabric(node, "pfc_priority")))

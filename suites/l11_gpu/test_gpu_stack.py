@@ -15,12 +15,6 @@ def _needs_gpus(node):
         pytest.skip(f"inventory declares no GPUs for {node.name}")
 
 
-def _check_or_skip(check, verdict):
-    if isinstance(verdict, judge.NotApplicable):
-        pytest.skip(verdict.reason)
-    check(verdict)
-
-
 def test_gpu_driver_identical_fleet_wide(node, facts, fleet, check):
     _needs_gpus(node)
     facts.get(probes.SMI_XML)  # this node's own report must read, before the fleet's is compared
@@ -29,7 +23,7 @@ def test_gpu_driver_identical_fleet_wide(node, facts, fleet, check):
 
 
 def test_nvswitch_fabric_completed(node, gpu, facts, check):
-    _check_or_skip(check, judge.fabric_completed(node.name, gpu, facts.get(probes.SMI_XML),
+    check(judge.fabric_completed(node.name, gpu, facts.get(probes.SMI_XML),
                                           expect.declared(node, "gpu_fabric_state"),
                                           expect.declared(node, "gpu_fabric_status")))
 
@@ -43,7 +37,7 @@ def test_fabric_manager_active(node, facts, check):
 
 
 def test_nvlink_all_links_up(node, gpu, facts, check):
-    _check_or_skip(check, judge.nvlink_all_up(node.name, gpu, facts.get(probes.NVLINK),
+    check(judge.nvlink_all_up(node.name, gpu, facts.get(probes.NVLINK),
                                        expect.declared(node, "nvlinks_per_gpu")))
 
 

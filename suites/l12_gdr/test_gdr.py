@@ -29,10 +29,7 @@ def test_gpu_and_nic_share_numa_node(node, rail, facts, check):
     """layers.md L12: a GPU and its rail NIC on the same NUMA node, so the proxy thread and host buffers of
     that rail stay local."""
     _needs_pair(node, rail)
-    verdict = judge.gpu_nic_numa(node.name, rail, facts.get(probes.TOPO), facts.get(probes.nic_numa(rail)))
-    if isinstance(verdict, judge.NotApplicable):
-        pytest.skip(verdict.reason)
-    check(verdict)
+    check(judge.gpu_nic_numa(node.name, rail, facts.get(probes.TOPO), facts.get(probes.nic_numa(rail))))
 
 
 def test_gdr_kernel_path_present(node, facts, check):

@@ -84,17 +84,18 @@ def test_global_pause_and_rings():
 
 def test_lossless_buffer():
     healthy = mlnx_qos.parse(capture("mlnx_qos-rail0.out"))
-    assert judge.lossless_buffer("eth0", healthy, PRIO).outcome == "pass"
+    assert judge.lossless_buffer("node01", "eth0", healthy, PRIO).outcome == "pass"
     shared = mlnx_qos.parse(capture("mlnx_qos-rail0.out", ("buffer      0   0   0   1   0   0   0   0",
                                                            "buffer      0   0   0   1   1   0   0   0")))
-    assert judge.lossless_buffer("eth0", shared, PRIO).message == \
+    assert judge.lossless_buffer("node01", "eth0", shared, PRIO).message == \
         "eth0: RoCE priority 3 shares receive buffer 1 with priorities [4] that have no PFC"
     no_cable = mlnx_qos.parse(capture("mlnx_qos-rail0.out", ("Cable len: 7\n", "")))
-    assert judge.lossless_buffer("eth0", no_cable, PRIO).message == \
+    assert judge.lossless_buffer("node01", "eth0", no_cable, PRIO).message == \
         "eth0: mlnx_qos shows no cable length, so PFC headroom is sized for a default"
     # MLNX_OFED 4.2's mlnx_qos prints no buffer row: nothing to judge (the suite skips, naming why)
-    assert judge.lossless_buffer("eth0", mlnx_qos.parse((FIXTURES / "mlnx_qos" / "ofed42_ets.txt").read_text()),
-                                 PRIO) is None
+    ofed42 = mlnx_qos.parse((FIXTURES / "mlnx_qos" / "ofed42_ets.txt").read_text())
+    assert judge.lossless_buffer("node01", "eth0", ofed42, PRIO) == judge.NotApplicable(
+        "eth0 on node01: no prio2buffer row (mlnx_qos of this version or dcb fallback)")
 
 
 @pytest.mark.parametrize("outcome", ["warn", "fail"])

@@ -30,7 +30,7 @@ SESSION = pytest.StashKey["BenchSession"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("bringup")
+    group = parser.getgroup("bringup", "bringup acceptance suites")
     group.addoption("--baselines", default=None, metavar="DIR",
                     help="baselines root holding <profile>/*.yaml (default: baselines/)")
     group.addoption("--strict-baselines", action="store_true",

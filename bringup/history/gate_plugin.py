@@ -26,7 +26,7 @@ GATE = pytest.StashKey["HistoryGate | None"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("bringup")
+    group = parser.getgroup("bringup", "bringup acceptance suites")
     group.addoption("--compare-history", nargs="?", const="", default=None, metavar="N|since:DATE",
                     help="compare with earlier runs in --reports-dir: benchmark regressions (robust median/MAD, "
                          "bringup/history/policy.yml), new and persisting check failures (default window: "

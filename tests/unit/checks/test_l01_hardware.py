@@ -11,6 +11,7 @@ from bringup.expect import Expected
 from bringup.parsers import ethtool_driver, ipmitool_sdr, ipmitool_sel, lspci, meminfo, scalar
 from bringup.probe.batch import CommandResult
 from bringup.probes.hardware import GPU_QUERY, IPMI_SDR, IPMI_SEL
+from tests.unit.checks.captures import read
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures"
 H100 = SCENARIO / "common"
@@ -20,11 +21,7 @@ NO_DEVICE = "Could not open device at /dev/ipmi0 or /dev/ipmi/0 or /dev/ipmidev/
 
 
 def capture(name: str, replace: tuple[str, str] | None = None, folder: Path = H100) -> str:
-    text = (folder / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
+    return read(folder / name, *filter(None, [replace]))
 
 
 def gpu_rows(replace=None):

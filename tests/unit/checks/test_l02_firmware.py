@@ -13,6 +13,7 @@ from bringup.expect import Expected
 from bringup.inventory import load_inventory
 from bringup.parsers import dmesg, grep_h, lspci_vvv, mlxconfig, nvidia_smi_xml, pci_link_sysfs, proc_cmdline
 from bringup.probes.platform import GPU_PCIE, NicLink
+from tests.unit.checks.captures import policy, read
 
 TESTS = Path(__file__).resolve().parents[2]
 SCENARIO = TESTS / "scenarios" / "h100" / "captures"
@@ -22,15 +23,7 @@ INVENTORY = TESTS / "scenarios" / "h100" / "inventory"
 
 
 def capture(name: str, replace: tuple[str, str] | None = None, folder: Path = H100) -> str:
-    text = (folder / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace, 1)
-    return text
-
-
-def policy(key, value):
-    return Expected(value, f"policy {key} in bringup/policy.yml")
+    return read(folder / name, *filter(None, [replace]), count=1)
 
 
 GEN, WIDTH = policy("pcie_link_gen", 5), policy("pcie_link_width", 16)

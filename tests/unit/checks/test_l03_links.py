@@ -12,6 +12,7 @@ from bringup.checks import l03_links as judge
 from bringup.expect import Expected, NoConsensus
 from bringup.model import CablingEntry
 from bringup.parsers import ethtool, ethtool_fec, ethtool_module, ethtool_stats, lldpctl, mlxlink
+from tests.unit.checks.captures import read
 
 CAPTURES = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -20,11 +21,7 @@ SPEED = Expected(400000, "inventory bringup_hardware.nic_speed_mbps")
 
 
 def capture(name: str, replace: tuple[str, str] | None = None) -> str:
-    text = (CAPTURES / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
+    return read(CAPTURES / name, *filter(None, [replace]))
 
 
 def test_planned_speed_prefers_the_rail():

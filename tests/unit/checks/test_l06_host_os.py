@@ -10,6 +10,7 @@ from bringup.checks import l06_host_os as judge
 from bringup.expect import Expected
 from bringup.parsers import chronyc, cpufreq, os_release, scalar, timedatectl, tuned_adm, ulimit
 from bringup.probe.batch import CommandResult
+from tests.unit.checks.captures import policy, read
 
 H100 = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures" / "common"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -17,15 +18,7 @@ DEVICE = FIXTURES / "recorded_h100"
 
 
 def capture(name: str, replace: tuple[str, str] | None = None) -> str:
-    text = (H100 / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
-
-
-def policy(key, value):
-    return Expected(value, f"policy {key} in bringup/policy.yml")
+    return read(H100 / name, *filter(None, [replace]))
 
 
 def test_kernel_identical():

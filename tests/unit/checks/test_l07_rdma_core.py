@@ -15,21 +15,14 @@ from bringup.parsers import (gid_sysfs, ibv_devinfo, ip_link, modinfo, ofed_info
 from bringup.probe.batch import CommandResult
 from bringup.probe.prober import ProbeSet
 from bringup.probes import rdma
+from tests.unit.checks.captures import policy, read
 
 CAPTURES = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def capture(name: str, *replace: tuple[str, str]) -> str:
-    text = (CAPTURES / name).read_text()
-    for old, new in replace:
-        assert old in text
-        text = text.replace(old, new)
-    return text
-
-
-def policy(key, value):
-    return Expected(value, f"policy {key} in bringup/policy.yml")
+    return read(CAPTURES / name, *replace)
 
 
 def test_rdma_link_active():

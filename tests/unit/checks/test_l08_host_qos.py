@@ -10,17 +10,14 @@ import pytest
 from bringup.checks import l08_host_qos as judge
 from bringup.expect import Expected
 from bringup.parsers import ecn_sysfs, ethtool_pause, ethtool_rings, mlnx_qos, rdma_cm
+from tests.unit.checks.captures import read
 
 H100 = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures" / "common"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def capture(name: str, replace: tuple[str, str] | None = None) -> str:
-    text = (H100 / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
+    return read(H100 / name, *filter(None, [replace]))
 
 
 def inv(value, key):

@@ -11,6 +11,7 @@ from bringup.checks import l09_routing as judge
 from bringup.expect import Expected
 from bringup.model import Frontend
 from bringup.parsers import ip_addr, ip_route, ip_rule, mca_params, nccl_conf, sysctl
+from tests.unit.checks.captures import read
 
 H100 = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures"
 RAIL6 = "enp186s0np0"  # node01 rail6, 198.19.22.11/24, table 107
@@ -19,11 +20,7 @@ RAILS = {"enp24s0np0", "enp42s0np0", "enp58s0np0", "enp93s0np0", "enp154s0np0", 
 
 
 def capture(name: str, replace: tuple[str, str] | None = None, where: str = "node01") -> str:
-    text = (H100 / where / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
+    return read(H100 / where / name, *filter(None, [replace]))
 
 
 def addresses(replace=None):

@@ -10,6 +10,7 @@ from bringup.checks import l10_sriov as judge
 from bringup.expect import Expected
 from bringup.parsers import (devlink_eswitch, grep_h, ip_link, kubectl_node, kubectl_nodestates, kubectl_policies,
                              kubectl_poolconfigs, ls_links)
+from tests.unit.checks.captures import read
 
 SRIOV = Path(__file__).resolve().parents[2] / "scenarios" / "h100_sriov" / "captures"
 RAIL0 = "enp24s0np0"  # node01 rail0, PF 0000:18:00.0, 8 VFs planned
@@ -17,11 +18,7 @@ PLANNED = Expected(8, "inventory bringup_rails[].sriov_vfs")
 
 
 def capture(where: str, name: str, replace: tuple[str, str] | None = None) -> str:
-    text = (SRIOV / where / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
+    return read(SRIOV / where / name, *filter(None, [replace]))
 
 
 def files(replace=None):

@@ -12,6 +12,7 @@ import pytest
 from bringup.checks import l13_comm_libs as judge
 from bringup.expect import Expected
 from bringup.parsers import nccl_conf, nccl_version, ompi_info, perftest, ucx_info_devices
+from tests.unit.checks.captures import read
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "h100"
 H100 = SCENARIO / "captures" / "common"
@@ -19,11 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def capture(name: str, replace: tuple[str, str] | None = None) -> str:
-    text = (H100 / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
+    return read(H100 / name, *filter(None, [replace]))
 
 
 def policy(value, key):

@@ -10,17 +10,14 @@ from bringup.checks import l15_scheduler as judge
 from bringup.expect import Expected
 from bringup.parsers import hostname_counts, iperf3_udp, scontrol_node, scontrol_ping, srun_mpi_list, unmunge
 from bringup.probe.batch import CommandResult
+from tests.unit.checks.captures import read
 
 H100 = Path(__file__).resolve().parents[2] / "scenarios" / "h100" / "captures"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def capture(name: str, node: str = "common", replace: tuple[str, str] | None = None) -> str:
-    text = (H100 / node / name).read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    return text
+    return read(H100 / node / name, *filter(None, [replace]))
 
 
 def result(command: str, rc: int, stdout: str = "", stderr: str = "") -> CommandResult:

@@ -24,3 +24,25 @@ def read(path: Path, *replace: tuple[str, str], count: int = -1) -> str:
 
 def policy(key: str, value) -> Expected:
     return Expected(value, f"policy {key} in bringup/policy.yml")
+
+
+def probe_output(key: str, node: str = "node01", scenario: str = "h100") -> str:
+    """What probe ``key`` printed on ``node`` in a recorded scenario (its own capture, else the common one)."""
+    captures = SCENARIOS / scenario / "captures"
+    mine = captures / node / f"{key}.out"
+    return (mine if mine.exists() else captures / "common" / f"{key}.out").read_text()
+
+
+def faulted(key: str, fault: str, node: str = "node01", scenario: str = "h100") -> str:
+    """The capture as the scenario's fault overlay leaves it (its ``replace`` edits of that node's probe), so
+    a judge's failing case is the very edit the replay test fails the check with."""
+    import yaml
+
+    text = probe_output(key, node, scenario)
+    for edit in yaml.safe_load((SCENARIOS / scenario / "faults" / f"{fault}.yml").read_text())["edits"]:
+        if edit.get("key") == key and edit.get("node") == node:
+            old, new = edit["replace"]
+            assert old in text, f"{fault}: {old!r} not in {node}/{key}"
+            text = text.replace(old, new)
+    return text
+

@@ -8,32 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bringup import expect
 from bringup.checks import l11_gpu as judge
 from bringup.inventory import load_inventory
 from bringup.parsers import dcgmi_diag, dmesg, nvidia_smi_nvlink, nvidia_smi_xml
+from tests.unit.checks.captures import faulted, probe_output as capture
 
 TESTS = Path(__file__).resolve().parents[2]
 H100 = TESTS / "scenarios" / "h100"
 FIXTURES = TESTS / "fixtures"
-
-
-def capture(key: str, node: str = "node01") -> str:
-    mine = H100 / "captures" / node / f"{key}.out"
-    return (mine if mine.exists() else H100 / "captures" / "common" / f"{key}.out").read_text()
-
-
-def faulted(key: str, fault: str, node: str = "node01") -> str:
-    """The capture as the fault overlay leaves it (its ``replace`` edits of that node's probe)."""
-    text = capture(key, node)
-    for edit in yaml.safe_load((H100 / "faults" / f"{fault}.yml").read_text())["edits"]:
-        if edit.get("key") == key and edit.get("node") == node:
-            old, new = edit["replace"]
-            assert old in text
-            text = text.replace(old, new)
-    return text
 
 
 @pytest.fixture(scope="module")

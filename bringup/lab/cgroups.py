@@ -36,11 +36,11 @@ GROUP = "bringup-lab"
 PERIOD_US = 100_000
 # A node's CPU budget: one and a half cores, the most a lab node may take from the host whatever runs on it (2
 # cores on the development VM and in CI, shared with the controller and the other nodes). It carries a healthy
-# node's load many times over: iperf3 at the 500 Mbit/s line rate with TSO/GSO off takes 1.0-1.2% of a core to
-# send and 3-4% to receive (iperf3 -J's cpu_utilization_percent, measured on the 2-core VM). One full core is
-# what a rank that polls uses (OpenMPI's NetPIPE through srun), and with a budget of exactly one core a node
-# running it, plus its orted and sshd, was throttled once in a healthy L9+L15 run (cpu.stat nr_throttled): the
-# half core on top is the margin.
+# node's load many times over: iperf3 at the 500 Mbit/s line rate with TSO/GSO off takes 1.0-1.5% of a core to
+# send and 3-5% to receive (iperf3 -J's cpu_utilization_percent, benchmarks/lab_slow_node.py on the 2-core VM).
+# One full core is what a rank that polls uses (OpenMPI's NetPIPE through srun): with a budget of exactly one
+# core a node was throttled once in a healthy L9+L15 run (cpu.stat nr_throttled); with 1.5, never (provisioning
+# and 4 runs of benchmarks/lab_rail_variance.py, all 5 nodes nr_throttled 0).
 NODE_QUOTA_US = 150_000
 MOUNTS = Path("/proc/self/mounts")
 

@@ -54,12 +54,13 @@ FLAP_DOWN_S, FLAP_UP_S = 1, 2  # a down of 1 s in every 3: each 5 s iperf3 run m
 # slow-node: busy loops inside the node's cgroup (bringup/lab/cgroups.py), pinned with the node's processes to one
 # CPU, at nice -19: each loop weighs 68590 against a nice-0 process's 1024 (sched_prio_to_weight,
 # kernel/sched/core.c), so while 2 run, the node's iperf3 gets 1024 / (2 x 68590 + 1024) = 0.7% of that CPU. It
-# needs more: 1.0-1.2% of a core to send at the 500 Mbit/s line rate, 3-4% to receive (iperf3 -J's
-# cpu_utilization_percent, TSO/GSO off, measured on the 2-core VM). Measured there (rail1, node02 with node03):
-# healthy 0.496-0.497 Gb/s; with the fault node02 sends 0.24 and receives 0.19, other nodes' pairs 0.496. At
-# nice -10 (weight 9548: 5% left to iperf3) it read 0.49; with 4 loops at -19 0.15 / 0.08, but an SSH login to
-# the node took 11 s (5-6 s with 2). Inside no cgroup, nice changes nothing: each SSH session is an autogroup of
-# its own (kernel.sched_autogroup_enabled), and the old fault, loops outside the node's group, read 0.496.
+# needs more: 1.0-1.5% of a core to send at the 500 Mbit/s line rate, 3-5% to receive (iperf3 -J's
+# cpu_utilization_percent, TSO/GSO off; benchmarks/lab_slow_node.py on the 2-core VM). Measured there (node02
+# with node03, both rails): healthy 0.496-0.497 Gb/s; with the fault node02 sends 0.13-0.24 and receives
+# 0.05-0.19, node04 -> node05 0.497. At nice -10 (weight 9548: 5% left to iperf3) it read 0.49; with 4 loops at
+# -19 0.15 / 0.08, but an SSH login to the node took 11 s (5-6 s with 2). Inside no cgroup, nice changes nothing:
+# each SSH session is an autogroup of its own (kernel.sched_autogroup_enabled), and the old fault, loops outside
+# the node's group, read 0.496.
 SLOW_CPU = 0
 SLOW_LOOPS = 2
 SLOW_NICE = -19

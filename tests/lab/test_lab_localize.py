@@ -21,7 +21,8 @@ suspects too; the second pass needs two other good nodes on that rail to blame i
 MIN_PARTNERS), which a ring of 4 does not leave. benchmarks/lab_rail_variance.py is the 10-run version of the
 healthy and gate proofs.
 
-Needs root and the Debian packages .ci/run installs; marked ``lab``. About 12 minutes on 2 cores (the slow node alone 4-5).
+Needs root and the Debian packages .ci/run installs; marked ``lab``. About 7 minutes on 2 cores, and the slow node
+adds 4-5 (22.8 minutes in all, measured on a VM loaded by other test runs: provisioning alone took 12).
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 ``check(verdict)`` (or ``check(v1, v2)``: :func:`~bringup.checks.verdict.decisive` picks the one that decides)
 writes measured, expected (with its source) and unit on the item, replacing what an earlier call wrote, so no
-unit of an earlier value stays beside a later value. A failing verdict raises AssertionError with its message (pytest's failure
-line); a warning is recorded as the ``warning`` property and shown in pytest's warnings summary, and the check
-passes; a :class:`~bringup.checks.verdict.NotApplicable` skips the check with its reason.
+unit of an earlier value stays beside a later value. A failing verdict raises AssertionError with its message
+(pytest's failure line); a warning is recorded as the ``warning`` property and shown in pytest's warnings
+summary, and the check passes; a :class:`~bringup.checks.verdict.NotApplicable` skips the check with its reason.
 """
 
 from __future__ import annotations

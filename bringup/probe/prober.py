@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from bringup.inventory import Node
 from bringup.probe.batch import CommandResult
 from bringup.probe.paths import contained, probe_folder
@@ -68,10 +70,21 @@ class ProbeSet:
         if probe.parser is None:
             raise TypeError(f"probe {probe.key!r} declares no parser: read facts.result({probe.key!r})")
         if probe.vendor:
-            from bringup.checks.network import vendor_absent
-
-            vendor_absent(self, probe)
+            self._vendor_absent(probe)
         return self.parsed(probe.key, probe.parser, allow_rc=probe.allow_rc)
+
+    def _vendor_absent(self, probe: Probe) -> None:
+        """A vendor tool or MLNX_OFED interface (``probe.vendor``) missing on a node whose inventory declares the
+        DOCA/MLNX_OFED stack fails the check ("<tool> not installed on <node>"); missing on an inbox-driver node
+        it skips, naming the inventory value, because the interface does not exist there by design."""
+        result = self.result(probe.key)
+        absent = result.not_found or "No such file or directory" in (result.stderr or "")
+        if absent and self.nic_stack != "doca":
+            pytest.skip(f"{probe.vendor} not available on {self.node} and the inventory declares nic_stack "
+                        f"{self.nic_stack or 'unset'} (only the DOCA/MLNX_OFED stack provides it)")
+        if absent and not result.not_found:
+            raise ProbeError(f"{self.node}: {probe.vendor} missing on {self.node} (`{result.command}`: "
+                             f"{(result.stderr or '').strip().splitlines()[0]})")
 
     def parsed(self, key: str, parser: Callable[[str], object], **kwargs):
         text = self.output(key, **kwargs)

@@ -11,22 +11,18 @@ launches the job and is not read. Every inventory value is quoted before it reac
 
 from __future__ import annotations
 
-from dataclasses import replace
 from shlex import quote
 from typing import TYPE_CHECKING
 
-from bringup.parsers import mca_params as mca_params_parser, nccl_conf
+from bringup.parsers import mca_params as mca_params_parser
 from bringup.probes import Probe
-from bringup.probes import commlibs
-from bringup.probes.commlibs import host_libraries
+from bringup.probes.commlibs import NCCL_CONF, NCCL_ENV, host_libraries
 
 if TYPE_CHECKING:
     from bringup.inventory import Node
 
-# The same probes (key and command) as L13 reads: a recorded nccl.conf (or a fault overlay on it) is one file
-# for both layers. Read here as NCCL settings (KEY=value lines, the environment's and the file's alike).
-NCCL_CONF = replace(commlibs.NCCL_CONF, parser=nccl_conf.parse)
-NCCL_ENV = replace(commlibs.NCCL_ENV, parser=nccl_conf.parse)
+# NCCL_CONF and NCCL_ENV are L13's probes (same key, command and parser): a recorded nccl.conf (or a fault
+# overlay on it) is one file for both layers.
 
 DEBIAN_MCA_FILE = "/etc/openmpi/openmpi-mca-params.conf"
 

@@ -6,14 +6,13 @@ comes with NVIDIA MFT and also needs root. Each rail's NIC is addressed by its d
 
 from __future__ import annotations
 
-import dataclasses
 import shlex
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 from bringup.parsers import (dmesg, grep_h, lspci_vvv, mlxconfig as mlxconfig_parser, nvidia_smi_query,
-                             nvidia_smi_xml, pci_link_sysfs, proc_cmdline)
+                             pci_link_sysfs, proc_cmdline)
 from bringup.probes import Probe
 from bringup.probes.gpu import SMI_XML
 
@@ -34,9 +33,6 @@ BIOS = Probe("bios", "grep -H . /sys/class/dmi/id/bios_vendor /sys/class/dmi/id/
 GPU_PCIE_FIELDS = ["index", "pci.bus_id", "pcie.link.gen.max", "pcie.link.width.current", "pcie.link.width.max"]
 GPU_PCIE = Probe("gpu-pcie", f"nvidia-smi --query-gpu={','.join(GPU_PCIE_FIELDS)} --format=csv,noheader,nounits",
                  parser=partial(nvidia_smi_query.parse, fields=GPU_PCIE_FIELDS))
-# L11's `nvidia-smi -q -x` (same key and command, run once), read here for the BAR1 size: BIOS evidence of
-# Above-4G decoding + Resizable BAR.
-SMI_REPORT = dataclasses.replace(SMI_XML, parser=nvidia_smi_xml.parse)
 
 # The kernel's own view of the link (drivers/pci/pci-sysfs.c): readable without root and without pciutils,
 # so the link check still answers where `lspci -vvv` cannot.
@@ -77,7 +73,7 @@ def nic_link(facts: "ProbeSet", rail: "Rail") -> NicLink:
 def plan(node: "Node") -> list[Probe]:
     probes = [CMDLINE, DMESG, LSPCI_VVV, BIOS]
     if node.hardware.gpus:
-        probes += [GPU_PCIE, SMI_REPORT]
+        probes += [GPU_PCIE, SMI_XML]  # L11's `nvidia-smi -q -x` (run once), read here for the BAR1 size
     for rail in node.rails:
         if rail.pci:
             probes += [mlxconfig(rail), link_sysfs(rail)]

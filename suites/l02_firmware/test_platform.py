@@ -52,7 +52,7 @@ def test_gpu_pcie_link_full_speed(node, gpu, facts, check):
 
 def test_gpu_bar1_maps_all_memory(node, gpu, facts, check):
     """layers.md L2 BIOS: Above-4G decoding and Resizable BAR on, so BAR1 spans the GPU's whole memory."""
-    check(judge.bar1_maps_all_memory(node.name, gpu, facts.get(platform.SMI_REPORT)))
+    check(judge.bar1_maps_all_memory(node.name, gpu, facts.get(platform.SMI_XML)))
 
 
 def test_nic_max_read_request(node, rail, facts, check):

@@ -6,12 +6,16 @@ read from ``results.jsonl``: one record per check with its layer, node, item (ra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +28,26 @@ def lab_unavailable() -> str | None:
         if not Path(tool).exists():
             return f"{tool} is not installed (.ci/run installs it)"
     return None
+
+
+@contextlib.contextmanager
+def provisioned_lab(nodes: int, rails: int) -> Iterator[None]:
+    """A lab of ``nodes`` x ``rails``, up and provisioned with the project's playbooks, torn down after. Skips
+    where this machine cannot run a lab, or where one is already up (someone's lab: never replaced by a test)."""
+    reason = lab_unavailable()
+    if reason:
+        pytest.skip(reason)
+    up = bringup("lab", "up", "--nodes", str(nodes), "--rails", str(rails))
+    if up.returncode != 0 and "already up" in up.stderr:
+        pytest.skip(f"a lab is already up on this host; not replacing it ({up.stderr.strip()})")
+    try:
+        assert up.returncode == 0, f"bringup lab up failed:\n{up.stdout}{up.stderr}"
+        provision = bringup("provision", "--inventory", "lab", timeout=900)
+        assert provision.returncode == 0, f"bringup provision --inventory lab failed:\n{provision.stdout[-4000:]}"
+        yield
+    finally:
+        down = bringup("lab", "down")
+        assert down.returncode == 0, f"bringup lab down failed: {down.stderr}"
 
 
 def bringup(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:

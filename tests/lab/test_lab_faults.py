@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.lab_harness import bringup, lab_unavailable, run_suites
+from tests.lab_harness import bringup, provisioned_lab, run_suites
 
 pytestmark = pytest.mark.lab
 
@@ -44,21 +44,8 @@ def _accepted_elsewhere(fault: str, record: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    reason = lab_unavailable()
-    if reason:
-        pytest.skip(reason)
-    up = bringup("lab", "up", "--nodes", "3", "--rails", "2")
-    if up.returncode != 0 and "already up" in up.stderr:
-        # Someone's lab (another session on this host): never tear it down from a test.
-        pytest.skip(f"a lab is already up on this host; not replacing it ({up.stderr.strip()})")
-    try:
-        assert up.returncode == 0, f"bringup lab up failed:\n{up.stdout}{up.stderr}"
-        provision = bringup("provision", "--inventory", "lab", timeout=900)
-        assert provision.returncode == 0, f"bringup provision --inventory lab failed:\n{provision.stdout[-4000:]}"
+    with provisioned_lab(3, 2):
         yield tmp_path_factory.mktemp("lab-reports")
-    finally:
-        down = bringup("lab", "down")
-        assert down.returncode == 0, f"bringup lab down failed: {down.stderr}"
 
 
 def test_healthy_lab_fails_nothing(lab):

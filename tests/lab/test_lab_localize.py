@@ -35,7 +35,7 @@ import pytest
 
 from bringup.history import load_history
 from bringup.history.gate import judge_run, load_policy
-from tests.lab_harness import bringup, lab_unavailable, run_suites
+from tests.lab_harness import bringup, provisioned_lab, run_suites
 
 pytestmark = pytest.mark.lab
 
@@ -46,20 +46,8 @@ HEALTHY_RUNS = 4  # the gate judges the 4th against the 3 before it (min_window 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    reason = lab_unavailable()
-    if reason:
-        pytest.skip(reason)
-    up = bringup("lab", "up", "--nodes", str(NODES), "--rails", str(RAILS))
-    if up.returncode != 0 and "already up" in up.stderr:
-        pytest.skip(f"a lab is already up on this host; not replacing it ({up.stderr.strip()})")
-    try:
-        assert up.returncode == 0, f"bringup lab up failed:\n{up.stdout}{up.stderr}"
-        provision = bringup("provision", "--inventory", "lab", timeout=900)
-        assert provision.returncode == 0, f"bringup provision --inventory lab failed:\n{provision.stdout[-4000:]}"
+    with provisioned_lab(NODES, RAILS):
         yield tmp_path_factory.mktemp("lab-localize")
-    finally:
-        down = bringup("lab", "down")
-        assert down.returncode == 0, f"bringup lab down failed: {down.stderr}"
 
 
 def blames(run) -> list[tuple[str, str, str, str]]:
